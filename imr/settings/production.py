@@ -1,0 +1,27 @@
+"""Production settings: PostgreSQL, Redis, HTTPS. Refuses to start otherwise."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from imr.env import env_bool, env_int, env_str
+from imr.settings.base import *  # noqa: F403
+from imr.settings.base import DATABASES, REDIS_URL
+
+if env_str("SECRET_KEY") is None:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+SECRET_KEY = env_str("SECRET_KEY")
+if len(SECRET_KEY or "") < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://…")
+if not REDIS_URL:
+    raise ImproperlyConfigured("Production needs Redis for Celery and the cache: set REDIS_URL.")
+
+DEBUG = False
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

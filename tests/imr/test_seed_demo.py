@@ -1,0 +1,35 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from imr.management.commands.seed_demo import DEMO_USERS
+from tests.conftest import client_for
+
+
+@pytest.mark.django_db
+def test_it_creates_one_login_per_role_and_prints_them(capsys):
+    call_command("seed_demo", password="demo-password-for-tests")
+    out = capsys.readouterr().out
+    User = get_user_model()
+    for username, _, _, role in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [str(role)]
+        assert user.check_password("demo-password-for-tests")
+        assert username in out
+        assert user.email.endswith(".invalid")
+
+
+@pytest.mark.django_db
+def test_running_it_twice_keeps_passwords(capsys):
+    call_command("seed_demo", password="first-password-for-tests")
+    call_command("seed_demo")
+    assert "already exist" in capsys.readouterr().out
+    user = get_user_model().objects.get(username="demo.cmo")
+    assert user.check_password("first-password-for-tests")
+
+
+@pytest.mark.django_db
+def test_the_demo_administrator_can_open_the_admin():
+    call_command("seed_demo", password="demo-password-for-tests")
+    admin = get_user_model().objects.get(username="demo.admin")
+    assert client_for(admin).get("/admin/").status_code == 200
