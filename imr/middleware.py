@@ -30,4 +30,8 @@ class IdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
         if request.user.is_authenticated and not request.headers.get(BACKGROUND_HEADER):
             request.session[SESSION_KEY] = time.time()
-        return self.get_response(request)
+        response = self.get_response(request)
+        # The login request itself starts the clock: it was anonymous on the way in.
+        if request.user.is_authenticated and SESSION_KEY not in request.session:
+            request.session[SESSION_KEY] = time.time()
+        return response
