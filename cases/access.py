@@ -1,0 +1,43 @@
+"""Who may open which case: the one place views ask (STYLE: one access helper per app).
+
+Staff with PHI access (UM staff, CMO, Administrator) see every case. IMRO reviewers
+never reach staff pages; the reviewer portal has its own helper that checks assignment.
+QUAC members see reports only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.models import AccessLog, Case, Document
+from imr.roles import perm
+
+
+def require_capability(request: HttpRequest, codename: str) -> None:
+    if not request.user.has_perm(perm(codename)):
+        raise PermissionDenied(f"Your role does not allow this ({codename.replace('_', ' ')}).")
+
+
+def get_case_for_user(request: HttpRequest, pk: int, *, capability: str = "view_phi") -> Case:
+    """The case, if the user's role may open member PHI pages; 403 otherwise, 404 if absent."""
+    require_capability(request, capability)
+    return get_object_or_404(Case.objects.select_related("member", "owner"), pk=pk)
+
+
+def access_log(
+    request: HttpRequest,
+    *,
+    action: str,
+    case: Case,
+    document: Document | None = None,
+) -> None:
+    """Record a view or download of PHI (R-TRK-8). Never logs what was seen, only that."""
+    AccessLog.objects.create(
+        at=timezone.now(),
+        user=request.user,
+        action=action,
+        case=case,
+        document=document,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+    )

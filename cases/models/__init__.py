@@ -1,0 +1,36 @@
+"""Case data. One module per concern so each stays small; import from here."""
+
+from cases.models.access import AccessLog
+from cases.models.case import (
+    AuditedDateChange,
+    Case,
+    CaseEvent,
+    Circumstance,
+    Diagnosis,
+    ReferralCircumstance,
+    RequestedService,
+    ReviewerQuestion,
+    ReviewType,
+)
+from cases.models.documents import Document, DocumentKind
+from cases.models.member import Language, Member, Practitioner
+from cases.models.status import Status
+
+__all__ = [
+    "AccessLog",
+    "AuditedDateChange",
+    "Case",
+    "CaseEvent",
+    "Circumstance",
+    "Diagnosis",
+    "Document",
+    "DocumentKind",
+    "Language",
+    "Member",
+    "Practitioner",
+    "ReferralCircumstance",
+    "RequestedService",
+    "ReviewType",
+    "ReviewerQuestion",
+    "Status",
+]

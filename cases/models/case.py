@@ -1,0 +1,264 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.models.member import Member, Practitioner
+from cases.models.status import OPEN_STATUSES, Status
+
+
+class ReviewType(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    EXPEDITED = "expedited", "Expedited"
+    RETROSPECTIVE = "retrospective", "Retrospective"
+
+
+class Circumstance(models.IntegerChoices):
+    """The circumstances of policy VI.B under which a case is referred (R-REF-1)."""
+
+    EFFICACY_OR_SCOPE = 1, "(1) Efficacy or scope of application"
+    EXPERIMENTAL_REQUEST = 2, "(2) Experimental or investigational request"
+    APPEAL = 3, "(3) Appeal"
+    EXPERIMENTAL_DENIAL_SERIOUS = (
+        4,
+        (
+            "(4) Denial of experimental/investigational therapy, life-threatening or "
+            "seriously debilitating condition"
+        ),
+    )
+    MEDICAL_NECESSITY = 5, "(5) Denial, modification or delay for medical necessity"
+    EXISTING_TECHNOLOGY_NEW_USE = 6, "(6) Existing technology or pharmacology used differently"
+
+
+class ExpeditedCriterion(models.TextChoices):
+    """Policy VI.G.2.a (R-DL-8)."""
+
+    IMMINENT_THREAT = (
+        "imminent_threat",
+        (
+            "Imminent and serious threat to health (severe pain, potential loss of life, limb or "
+            "major bodily function, immediate and serious deterioration)"
+        ),
+    )
+    LESS_EFFECTIVE = (
+        "less_effective",
+        (
+            "The member's physician determined the therapy would be significantly less effective "
+            "if not promptly initiated"
+        ),
+    )
+
+
+class ExpeditedDeterminedBy(models.TextChoices):
+    CMO = "cmo", "CMO or Physician Designee"
+    TREATING_PHYSICIAN = "treating_physician", "Treating physician"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> "CaseQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def search(self, text: str) -> "CaseQuerySet":
+        """TAR number, internal identifier (exact, case-insensitive) or member name (prefix)."""
+        text = text.strip()
+        if not text:
+            return self
+        query = models.Q(tar_number__iexact=text) | models.Q(member__internal_id__iexact=text)
+        parts = text.split()
+        if len(parts) >= 2:
+            query |= models.Q(
+                member__first_name__istartswith=parts[0],
+                member__last_name__istartswith=parts[-1],
+            )
+        else:
+            query |= models.Q(member__last_name__istartswith=text) | models.Q(
+                member__first_name__istartswith=text
+            )
+        return self.filter(query)
+
+
+class Case(models.Model):
+    """One External Independent Medical Review of one TAR."""
+
+    tar_number = models.CharField("TAR number", max_length=30, db_index=True)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cases")
+    treating_practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="cases"
+    )
+    specialty = models.CharField(
+        max_length=100, help_text="Specialty of the requested service, used to match reviewers."
+    )
+    review_type = models.CharField(
+        max_length=16, choices=ReviewType.choices, default=ReviewType.STANDARD
+    )
+    expedited_criterion = models.CharField(
+        max_length=20, choices=ExpeditedCriterion.choices, blank=True
+    )
+    expedited_determined_by = models.CharField(
+        max_length=20, choices=ExpeditedDeterminedBy.choices, blank=True
+    )
+    life_threatening = models.BooleanField(default=False)
+    seriously_debilitating = models.BooleanField(default=False)
+    benefit_exclusion = models.BooleanField(
+        default=False, help_text="The plan's determination was based on a benefit exclusion."
+    )
+    experimental_investigational = models.BooleanField(
+        default=False, help_text="The request is experimental or investigational."
+    )
+    received_at_plan = models.DateTimeField(help_text="When the plan received the request.")
+    response_needed_by = models.DateField(
+        null=True, blank=True, help_text="Date response needed (referral file item h)."
+    )
+    # Referral file items d–g may be given as text, as documents of the matching kind, or both.
+    relevant_information = models.TextField(blank=True)
+    practitioner_information = models.TextField(blank=True)
+    medical_history = models.TextField(blank=True)
+    clinical_data = models.TextField(blank=True)
+
+    referral_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    referral_approved_at = models.DateTimeField(null=True, blank=True)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INTAKE)
+    withdrawn_reason = models.TextField(blank=True)
+    # Optimistic concurrency: every saved change increments it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["status", "owner"],
+                name="case_open_owner_idx",
+                condition=~models.Q(status__in=["closed", "withdrawn"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"IMR case {self.pk} (TAR {self.tar_number})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_expedited(self) -> bool:
+        return self.review_type == ReviewType.EXPEDITED
+
+
+class ReferralCircumstance(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="circumstances")
+    circumstance = models.PositiveSmallIntegerField(choices=Circumstance.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "circumstance"], name="one_circumstance_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_circumstance_display()
+
+
+class CodeSystem(models.TextChoices):
+    CPT = "CPT", "CPT"
+    HCPCS = "HCPCS", "HCPCS Level II"
+
+
+class RequestedService(models.Model):
+    """Referral file item b: a requested service with its CPT or HCPCS code."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    code_system = models.CharField(max_length=5, choices=CodeSystem.choices)
+    code = models.CharField(max_length=5)
+    description = models.CharField(
+        max_length=300, help_text="Plain-language description, used in letters."
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.code_system} {self.code}"
+
+
+class Diagnosis(models.Model):
+    """Referral file item c: an ICD-10-CM code from the current code set."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diagnoses")
+    code = models.CharField(max_length=8)
+    description = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "diagnoses"
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="one_diagnosis_once")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ReviewerQuestion(models.Model):
+    """Referral file item i: a specific question for the reviewer."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"question {self.position}"
+
+
+class CaseEvent(models.Model):
+    """Append-only log of what happened to a case, written explicitly by services.
+
+    Field-level before/after lives in django-simple-history; this says what a person
+    or job did, in words a UM coordinator or an auditor reads.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditedDateChange(models.Model):
+    """A change to a date regulators audit (R-TRK-9): who, when, before, after and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="audited_date_changes")
+    field = models.CharField(max_length=60)
+    old_value = models.CharField(max_length=40)
+    new_value = models.CharField(max_length=40)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.field} changed {self.changed_at:%Y-%m-%d}"

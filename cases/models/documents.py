@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.models.case import Case
+
+
+class DocumentKind(models.TextChoices):
+    """Which referral-file item (or eligibility record) a document serves."""
+
+    RELEVANT_INFORMATION = "relevant_information", "(d) Information relevant to the service"
+    PRACTITIONER_SUBMISSION = "practitioner_information", "(e) Submitted by the practitioner"
+    MEDICAL_HISTORY = "medical_history", "(f) Pertinent medical history"
+    CLINICAL_DATA = "clinical_data", "(g) Treatment or clinical data"
+    PHYSICIAN_CERTIFICATION = (
+        "physician_certification",
+        ("Physician certification: condition has not responded to standard therapies"),
+    )
+    PHYSICIAN_RECOMMENDATION = (
+        "physician_recommendation",
+        ("Physician recommendation: another therapy would be more beneficial"),
+    )
+    REVIEWER_DETERMINATION = "reviewer_determination", "Reviewer's written determination"
+    OTHER = "other", "Other supporting document"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def current(self) -> "DocumentQuerySet":
+        return self.filter(superseded_by__isnull=True)
+
+
+class Document(models.Model):
+    """An uploaded document. Never deleted: a new version supersedes the old (R-FILE-4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    # A neutral title (e.g. "Clinical data 2"): the packet and letters never show file names.
+    title = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=255)
+    storage_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    extracted_text = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField()
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    history = HistoricalRecords(excluded_fields=["extracted_text"])
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

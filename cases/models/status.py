@@ -1,0 +1,24 @@
+from django.db import models
+
+
+class Status(models.TextChoices):
+    INTAKE = "intake", "Intake"
+    ASSEMBLING = "assembling", "Assembling file"
+    SUBMITTED = "submitted", "Submitted to reviewer"
+    REVIEW_RECEIVED = "review_received", "Review received"
+    DECIDED = "decided", "Determination signed"
+    NOTIFIED = "notified", "Parties notified"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = (
+    Status.INTAKE,
+    Status.ASSEMBLING,
+    Status.SUBMITTED,
+    Status.REVIEW_RECEIVED,
+    Status.DECIDED,
+    Status.NOTIFIED,
+    Status.RESOLVED,
+)
