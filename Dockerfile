@@ -8,6 +8,7 @@ COPY imr ./imr
 COPY cases ./cases
 COPY timelines ./timelines
 COPY notifications ./notifications
+COPY reviewers ./reviewers
 RUN pip install --no-cache-dir .
 COPY . .
 ENV DJANGO_SETTINGS_MODULE=imr.settings.production

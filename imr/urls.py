@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 
 from imr import views
 
@@ -14,5 +14,11 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("cases/", include("cases.urls")),
+    path("cases/", include("cases.urls_documents")),
+    path("timelines/", include("timelines.urls")),
+    path("portal/", include("reviewers.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/v1/", include("imr.api_urls")),
     path("admin/", admin.site.urls),
 ]

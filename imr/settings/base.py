@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cases",
     "timelines",
     "notifications",
+    "reviewers",
 ]
 
 MIDDLEWARE = [
