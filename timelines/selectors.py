@@ -1,0 +1,247 @@
+"""Reads that shape clocks for pages, the API and the preview command."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from cases.models import Case
+from timelines.calendar import business_calendar
+from timelines.deadlines import BusinessCalendar
+from timelines.models import Clock, ClockStatus
+from timelines.rules import EXPEDITED, EXTENSION_HOURS, RuleKind, Trigger, rules_for
+from timelines.services import clock_deadline
+
+
+class PreviewRefused(Exception):
+    """The preview cannot be computed as asked (for example R-DL-5 refuses --extended)."""
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One clock as the case page shows it."""
+
+    clock: Clock
+    label: str
+    due_local: datetime
+    time_left: str
+    badge: str
+    badge_text: str
+    explanation: dict
+
+
+# The CSS classes of static/css/imr.css, with the words shown in the badge.
+BADGES = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "next": "Due next business day",
+    "later": "Later",
+    "met": "Met",
+    "missed": "Missed",
+    "cancelled": "Cancelled",
+}
+
+
+def clocks_for_case(case: Case, *, now: datetime | None = None) -> list[ClockView]:
+    """The case's clocks, running first by due time, then stopped ones (R-DL-9)."""
+    now = now or timezone.now()
+    calendar = business_calendar()
+    clocks = sorted(
+        Clock.objects.filter(case=case),
+        key=lambda c: (not c.is_running, c.due_at, c.pk),
+    )
+    return [_clock_view(clock, now=now, calendar=calendar) for clock in clocks]
+
+
+def _clock_view(clock: Clock, *, now: datetime, calendar: BusinessCalendar) -> ClockView:
+    due_local = calendar.local(clock.due_at)
+    badge = due_window(due_at=clock.due_at, now=now, calendar=calendar)
+    if not clock.is_running:
+        badge = str(clock.status)
+    return ClockView(
+        clock=clock,
+        label=str(clock.explanation.get("label", clock.name)),
+        due_local=due_local,
+        time_left=time_left(clock, now=now, calendar=calendar),
+        badge=badge,
+        badge_text=BADGES[badge],
+        explanation=clock.explanation,
+    )
+
+
+def due_window(*, due_at: datetime, now: datetime, calendar: BusinessCalendar) -> str:
+    """overdue, today, next (due by the end of the next business day) or later."""
+    if due_at < now:
+        return "overdue"
+    today = calendar.local(now).date()
+    if due_at <= calendar.end_of_day(today):
+        return "today"
+    if due_at <= calendar.end_of_day(calendar.next_business_day(today)):
+        return "next"
+    return "later"
+
+
+def time_left(clock: Clock, *, now: datetime, calendar: BusinessCalendar) -> str:
+    """Hours for hour clocks, business days for the others; overdue shows how long ago."""
+    if not clock.is_running:
+        stopped = calendar.local(clock.stopped_at) if clock.stopped_at else None
+        return f"stopped {stopped:%a %Y-%m-%d %H:%M %Z}" if stopped else "stopped"
+    remaining = clock.due_at - now
+    if clock.rule_kind == RuleKind.ELAPSED_HOURS or abs(remaining) < timedelta(days=1):
+        text = _hours_text(abs(remaining))
+        return f"{text} left" if remaining >= timedelta(0) else f"overdue by {text}"
+    today = calendar.local(now).date()
+    due_day = calendar.local(clock.due_at).date()
+    if remaining < timedelta(0):
+        days = calendar.business_days_between(due_day, today)
+        return f"overdue by {days} business day{'s' if days != 1 else ''}"
+    days = calendar.business_days_between(today, due_day)
+    return f"{days} business day{'s' if days != 1 else ''} left (today not counted)"
+
+
+def _hours_text(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+WINDOWS = ("overdue", "today", "next")
+
+
+def work_queue(
+    *,
+    user: AbstractBaseUser | None = None,
+    window: str | None = None,
+    mine: bool = False,
+    now: datetime | None = None,
+) -> QuerySet:
+    """Open cases with their nearest running clock, nearest first (R-TRK-3).
+
+    Each case is annotated with `next_due_at` and `next_clock`; `window` keeps cases whose
+    nearest clock is overdue, due today, or due by the end of the next business day. One
+    query whatever the number of cases; cost grows with open cases only.
+    """
+    now = now or timezone.now()
+    nearest = Clock.objects.filter(case=OuterRef("pk"), status=ClockStatus.RUNNING).order_by(
+        "due_at", "pk"
+    )
+    cases = (
+        Case.objects.open()
+        .annotate(
+            next_due_at=Subquery(nearest.values("due_at")[:1]),
+            next_clock=Subquery(nearest.values("name")[:1]),
+        )
+        .order_by("next_due_at", "pk")
+    )
+    if mine and user is not None:
+        cases = cases.filter(owner=user)
+    if window:
+        if window not in WINDOWS:
+            raise ValueError(f"unknown due window {window!r}; use one of {', '.join(WINDOWS)}")
+        calendar = business_calendar()
+        today = calendar.local(now).date()
+        end_today = calendar.end_of_day(today)
+        if window == "overdue":
+            cases = cases.filter(next_due_at__lt=now)
+        elif window == "today":
+            cases = cases.filter(next_due_at__gte=now, next_due_at__lte=end_today)
+        else:
+            end_next = calendar.end_of_day(calendar.next_business_day(today))
+            cases = cases.filter(next_due_at__gt=end_today, next_due_at__lte=end_next)
+    return cases
+
+
+@dataclass(frozen=True)
+class PreviewClock:
+    name: str
+    label: str
+    due_at: datetime
+    rule: str
+    trigger: str
+    started_at: datetime
+    on_pass: str
+    citation: str
+    explanation: dict
+
+    def as_dict(self, zone) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "due_at": self.due_at.astimezone(zone).isoformat(),
+            "rule": self.rule,
+            "trigger": self.trigger,
+            "started_at": self.started_at.astimezone(zone).isoformat(),
+            "on_pass": self.on_pass,
+            "citation": self.citation,
+            "explanation": self.explanation,
+        }
+
+
+def deadlines_preview(
+    *,
+    review_type: str,
+    received_at: datetime,
+    imro_received_at: datetime | None = None,
+    extended: bool = False,
+    holidays: dict[date, str] | None = None,
+    response_needed_by: date | None = None,
+) -> list[PreviewClock]:
+    """The regulatory clocks a case would get (R-API-2), without touching the database
+    except to read the holiday calendar (replaced by `holidays` when given).
+
+    `received_at` is the receipt at the plan; the IMRO receipt defaults to the same
+    moment. `extended` applies the expedited extension and raises PreviewRefused when
+    R-DL-5 refuses it. The response-needed clock appears when its date is given.
+    """
+    calendar = business_calendar(holidays=holidays)
+    imro_received_at = imro_received_at or received_at
+    if extended and review_type != EXPEDITED:
+        raise PreviewRefused("--extended applies to expedited reviews only (R-DL-5).")
+    starts = {
+        Trigger.PLAN_RECEIPT: received_at,
+        Trigger.IMRO_RECEIPT: imro_received_at,
+        Trigger.RESPONSE_NEEDED: received_at if response_needed_by else None,
+    }
+    clocks: list[PreviewClock] = []
+    for row in rules_for(review_type=review_type):
+        start = starts.get(row.trigger)
+        if not row.regulatory or start is None:
+            continue
+        deadline, explanation = clock_deadline(
+            row=row,
+            start=start,
+            calendar=calendar,
+            fixed_date=response_needed_by,
+            extended=extended and row.name == "imro_determination",
+        )
+        clocks.append(
+            PreviewClock(
+                name=row.name,
+                label=row.label,
+                due_at=deadline.due,
+                rule=row.rule.describe(),
+                trigger=str(row.trigger),
+                started_at=start,
+                on_pass=str(row.on_pass),
+                citation=row.citation,
+                explanation=explanation,
+            )
+        )
+    if extended:
+        _check_extension(clocks, calendar)
+    return clocks
+
+
+def _check_extension(clocks: list[PreviewClock], calendar: BusinessCalendar) -> None:
+    by_name = {c.name: c for c in clocks}
+    imro, appeal = by_name["imro_determination"], by_name["appeal_resolution"]
+    if imro.due_at > appeal.due_at:
+        zone = calendar.zone
+        raise PreviewRefused(
+            "Extension refused (R-DL-5): the extended IMRO due time "
+            f"{imro.due_at.astimezone(zone).isoformat()} would be later than the 72-hour "
+            f"appeal resolution due time {appeal.due_at.astimezone(zone).isoformat()} "
+            f"(extension: {EXTENSION_HOURS} hours)."
+        )

@@ -1,0 +1,253 @@
+"""Sweeps: warn before a breach, escalate at a breach, once per clock and level (R-DL-11).
+
+A sweep selects clocks by state, not by the time of the last run: every running clock
+whose next warning or breach time has passed (`next_alert_at <= now`). A missed run is
+therefore caught by the next one. Alerts are inserted with ON CONFLICT DO NOTHING
+RETURNING against the (clock, level) unique constraint, so when two sweeps run at once
+only the one whose insert wins sends the notification; the other skips.
+"""
+
+import time as monotonic_time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from notifications.services import NotificationDraft, notifications_send_many, users_with_capability
+from timelines.calendar import business_calendar, plan_zone
+from timelines.models import AlertLevel, Clock, ClockAlert, ClockEvent, SweepRun
+from timelines.rules import OnPass, RuleKind, rule_named
+from timelines.thresholds import clock_thresholds
+
+BATCH_SIZE = 2000
+_INSERT_CHUNK = 1000
+
+
+@dataclass
+class SweepResult:
+    scope: str
+    as_of: str
+    examined: int = 0
+    warned: int = 0
+    breached: int = 0
+    skipped: int = 0
+    notifications: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def case_path(case_id: int) -> str:
+    """The case page if the cases app names one, else this app's clocks page for the case."""
+    try:
+        return reverse("cases:detail", kwargs={"pk": case_id})
+    except NoReverseMatch:
+        return reverse("timelines:case_clocks", kwargs={"case_id": case_id})
+
+
+def sweep(
+    *, now: datetime | None = None, scope: str = SweepRun.Scope.ALL, batch_size: int = BATCH_SIZE
+) -> SweepResult:
+    """Record and notify every warning and breach whose time has passed (R-DL-11).
+
+    scope "hours" looks only at elapsed-hour clocks (the 5-minute run); "all" at every
+    clock (the nightly run). Each batch is one transaction. Warnings go to the case
+    owner; breaches to the owner and every CMO / Physician Designee. When a sweep finds a
+    clock past several levels at once (a missed run), all are recorded but only the most
+    severe is sent. Idempotent and safe to run concurrently. Records a SweepRun.
+    """
+    started_at = timezone.now()
+    clock_start = monotonic_time.monotonic()
+    now = now or started_at
+    zone = plan_zone()
+    result = SweepResult(scope=str(scope), as_of=now.isoformat())
+    cmo_ids = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            clocks = Clock.objects.alert_due(now).filter(pk__gt=last_id)
+            if scope == SweepRun.Scope.HOURS:
+                clocks = clocks.hour_clocks()
+            batch = list(
+                clocks.order_by("pk").values(
+                    "pk", "case_id", "name", "review_type", "rule_kind", "due_at", "case__owner_id"
+                )[:batch_size]
+            )
+            if not batch:
+                break
+            last_id = batch[-1]["pk"]
+            _sweep_batch(batch, now=now, zone=zone, cmo_ids=cmo_ids, result=result)
+    result.seconds = round(monotonic_time.monotonic() - clock_start, 3)
+    SweepRun.objects.create(
+        scope=scope,
+        as_of=now,
+        started_at=started_at,
+        finished_at=timezone.now(),
+        examined=result.examined,
+        warned=result.warned,
+        breached=result.breached,
+        skipped=result.skipped,
+    )
+    return result
+
+
+def _sweep_batch(
+    batch: list[dict], *, now: datetime, zone, cmo_ids: set[int], result: SweepResult
+) -> None:
+    ids = [row["pk"] for row in batch]
+    recorded = set(ClockAlert.objects.filter(clock_id__in=ids).values_list("clock_id", "level"))
+    candidates: list[tuple[int, str, str, bool]] = []
+    next_at: dict[int, datetime | None] = {}
+    by_id = {row["pk"]: row for row in batch}
+    for row in batch:
+        thresholds = clock_thresholds(
+            name=row["name"],
+            review_type=row["review_type"],
+            rule_kind=row["rule_kind"],
+            due_at=row["due_at"],
+            zone=zone,
+        )
+        passed = [t for t in thresholds if t.at <= now]
+        pending = [t.at for t in thresholds if t.at > now and (row["pk"], t.level) not in recorded]
+        next_at[row["pk"]] = min(pending) if pending else None
+        if not passed:
+            continue
+        top = passed[-1]
+        candidates += [
+            (row["pk"], t.level, t.severity, t.level == top.level)
+            for t in passed
+            if (row["pk"], t.level) not in recorded
+        ]
+    inserted = _alerts_insert(candidates, now=now)
+    result.examined += len(batch)
+    notified_clocks: set[int] = set()
+    events, drafts = [], []
+    for clock_id, level, severity, notified in inserted:
+        row = by_id[clock_id]
+        kind = ClockEvent.Kind.BREACHED if severity == OnPass.BREACH else ClockEvent.Kind.WARNED
+        events.append(
+            ClockEvent(
+                clock_id=clock_id,
+                kind=kind,
+                at=now,
+                data={"level": level, "notified": notified, "due_at": row["due_at"].isoformat()},
+            )
+        )
+        if not notified:
+            continue
+        notified_clocks.add(clock_id)
+        if severity == OnPass.BREACH:
+            result.breached += 1
+            recipients = {row["case__owner_id"], *cmo_ids}
+        else:
+            result.warned += 1
+            recipients = {row["case__owner_id"]}
+        text = _alert_text(row, level=level, severity=severity, zone=zone)
+        link = case_path(row["case_id"])
+        drafts += [
+            NotificationDraft(
+                recipient_id=user_id,
+                kind=f"clock_{severity}",
+                text=text,
+                link=link,
+                case_id=row["case_id"],
+            )
+            for user_id in sorted(recipients)
+        ]
+    result.skipped += len(batch) - len(notified_clocks)
+    ClockEvent.objects.bulk_create(events)
+    result.notifications += len(notifications_send_many(drafts=drafts))
+    _next_alert_update(next_at)
+
+
+def _alerts_insert(
+    candidates: list[tuple[int, str, str, bool]], *, now: datetime
+) -> list[tuple[int, str, str, bool]]:
+    """Insert alerts, skipping those another sweep recorded; return the rows this one wrote."""
+    table = ClockAlert._meta.db_table
+    inserted: list[tuple[int, str, str, bool]] = []
+    candidates = sorted(candidates)  # one lock order for concurrent sweeps
+    for start in range(0, len(candidates), _INSERT_CHUNK):
+        chunk = candidates[start : start + _INSERT_CHUNK]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params: list[object] = []
+        for clock_id, level, severity, notified in chunk:
+            params += [clock_id, level, severity, notified, now]
+        sql = (
+            f"INSERT INTO {table} (clock_id, level, severity, notified, created_at) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (clock_id, level) DO NOTHING "
+            "RETURNING clock_id, level, severity, notified"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted += [(c, lv, sv, bool(n)) for c, lv, sv, n in cursor.fetchall()]
+    return inserted
+
+
+def _next_alert_update(next_at: dict[int, datetime | None]) -> None:
+    clocks = [Clock(pk=pk, next_alert_at=value) for pk, value in next_at.items()]
+    Clock.objects.bulk_update(clocks, ["next_alert_at"], batch_size=500)
+
+
+def _alert_text(row: dict, *, level: str, severity: str, zone) -> str:
+    """A short reason without PHI: case number, clock, due time."""
+    label = rule_named(name=row["name"], review_type=row["review_type"]).label
+    due = row["due_at"].astimezone(zone)
+    due_text = f"{due:%a %b %d %H:%M %Z}"
+    if level == AlertLevel.DUE_PASSED:
+        what = "breached" if severity == OnPass.BREACH else "overdue (warning)"
+        return f"Case {row['case_id']}: {label} {what}; it was due {due_text}."
+    if row["rule_kind"] == RuleKind.ELAPSED_HOURS:
+        hours = level.removesuffix("h_left")
+        return f"Case {row['case_id']}: {label} due in {hours} hours, at {due_text}."
+    return f"Case {row['case_id']}: {label} is due today, by {due_text}."
+
+
+def digest_send(*, now: datetime | None = None) -> int:
+    """Send each CMO and UM lead the nightly digest of at-risk and overdue clocks (R-DL-11).
+
+    Counts and a link only, no PHI. UM leads are users holding
+    "notifications.receive_digest" (granted by an Administrator). At risk means due by the
+    end of the next business day. Sent once per recipient per local date; nothing is sent
+    when nothing is at risk or overdue. Returns how many digests were stored.
+    """
+    now = now or timezone.now()
+    calendar = business_calendar()
+    today = calendar.local(now).date()
+    horizon = calendar.end_of_day(calendar.next_business_day(today))
+    running = Clock.objects.running()
+    overdue = running.filter(due_at__lt=now)
+    at_risk = running.filter(due_at__gte=now, due_at__lte=horizon)
+    counts = {
+        "overdue": overdue.count(),
+        "overdue_cases": overdue.values("case_id").distinct().count(),
+        "at_risk": at_risk.count(),
+        "at_risk_cases": at_risk.values("case_id").distinct().count(),
+    }
+    if not counts["overdue"] and not counts["at_risk"]:
+        return 0
+    text = (
+        f"Deadline digest for {today:%a %b %d}: {counts['overdue']} overdue clocks on "
+        f"{counts['overdue_cases']} cases; {counts['at_risk']} clocks on "
+        f"{counts['at_risk_cases']} cases due by the end of "
+        f"{horizon:%a %b %d}."
+    )
+    link = reverse("timelines:queue") + "?window=overdue"
+    recipients = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
+    recipients |= set(
+        users_with_capability("notifications.receive_digest").values_list("pk", flat=True)
+    )
+    drafts = [
+        NotificationDraft(
+            recipient_id=user_id,
+            kind="deadline_digest",
+            text=text,
+            link=link,
+            dedupe_key=f"digest:{today.isoformat()}",
+        )
+        for user_id in sorted(recipients)
+    ]
+    return len(notifications_send_many(drafts=drafts))

@@ -1,0 +1,50 @@
+"""When a clock warns and breaches (R-DL-11), from its rule row and due time."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from timelines.deadlines import warning_times
+from timelines.models import AlertLevel, Clock
+from timelines.rules import OnPass, RuleKind, rule_named
+
+
+@dataclass(frozen=True)
+class Threshold:
+    level: str
+    at: datetime
+    severity: str
+
+
+def clock_thresholds(
+    *, name: str, review_type: str, rule_kind: str, due_at: datetime, zone: ZoneInfo
+) -> list[Threshold]:
+    """Warnings first, then the due time itself; severity of passing due per the rule row."""
+    row = rule_named(name=name, review_type=review_type)
+    warnings = warning_times(
+        due=due_at,
+        kind=RuleKind(rule_kind),
+        hours_before=row.warn_hours_before,
+        on_last_day=row.warn_on_last_day,
+        zone=zone,
+    )
+    return [
+        *(Threshold(level, at, OnPass.WARNING) for level, at in warnings),
+        Threshold(AlertLevel.DUE_PASSED, due_at, row.on_pass),
+    ]
+
+
+def next_alert_at(*, clock: Clock, recorded: set[str], zone: ZoneInfo) -> datetime | None:
+    """The earliest threshold of the clock not yet recorded as an alert."""
+    pending = [
+        t.at
+        for t in clock_thresholds(
+            name=clock.name,
+            review_type=clock.review_type,
+            rule_kind=clock.rule_kind,
+            due_at=clock.due_at,
+            zone=zone,
+        )
+        if t.level not in recorded
+    ]
+    return min(pending) if pending else None
