@@ -1,4 +1,4 @@
-"""/healthz: database and broker reachability for load balancers and monitors.
+"""/healthz: database and broker reachability, and sweep freshness, for monitors.
 
 Anonymous callers get only ok / not ok with 200 / 503; an Administrator gets each
 check's result, since error texts may name hosts.
@@ -6,8 +6,10 @@ check's result, since error texts may name hosts.
 
 import dataclasses
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.checks import Database
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
@@ -32,7 +34,34 @@ class Broker(HealthCheck):
             raise ServiceUnavailable("broker unreachable") from exc
 
 
-HEALTH_CHECKS: list[type[HealthCheck]] = [Database, Broker]
+# A nightly full sweep is due every 24 h; 26 h leaves room for a slow or retried run.
+SWEEP_MAX_AGE = timedelta(hours=26)
+
+
+@dataclasses.dataclass
+class Sweep(HealthCheck):
+    """The last full deadline sweep finished within 26 hours (R-DL-11).
+
+    Before any sweep has run, it reports a problem only once a sweep is owed: a clock has
+    been running for more than 26 hours. A fresh install with no clocks is healthy.
+    """
+
+    def run(self) -> None:
+        from timelines.models import Clock, SweepRun
+
+        limit = timezone.now() - SWEEP_MAX_AGE
+        last = SweepRun.objects.filter(scope=SweepRun.Scope.ALL).order_by("-finished_at").first()
+        if last is not None:
+            if last.finished_at < limit:
+                raise ServiceUnavailable(
+                    f"last full sweep finished {last.finished_at:%Y-%m-%d %H:%M} UTC"
+                )
+            return
+        if Clock.objects.running().filter(started_at__lt=limit).exists():
+            raise ServiceUnavailable("no full sweep has run and clocks are running")
+
+
+HEALTH_CHECKS: list[type[HealthCheck]] = [Database, Broker, Sweep]
 
 
 def run_health_checks() -> dict[str, str | None]:

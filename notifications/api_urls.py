@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from notifications.api import NotificationListView
+
+urlpatterns = [
+    path("notifications/", NotificationListView.as_view(), name="notifications-list"),
+]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from timelines.api import CaseClocksView, PreviewView
+
+urlpatterns = [
+    path("deadlines/preview/", PreviewView.as_view(), name="deadlines-preview"),
+    path("cases/<int:case_id>/clocks/", CaseClocksView.as_view(), name="case-clocks"),
+]

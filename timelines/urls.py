@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from timelines import views
 
 app_name = "timelines"
-urlpatterns: list = []
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("cases/<int:case_id>/clocks/", views.case_clocks, name="case_clocks"),
+    path("cases/<int:case_id>/extension/", views.extension, name="extension"),
+]

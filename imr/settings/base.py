@@ -194,8 +194,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+from celery.schedules import crontab  # noqa: E402  (kept inside this block on purpose)
+
+# Beat runs as a single process (see docs/timelines.md); schedules are in UTC.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "imr.tasks.heartbeat", "schedule": 60.0},
+    # R-DL-11: expedited (hour) clocks at least every 5 minutes.
+    "timelines-sweep-hour-clocks": {
+        "task": "timelines.tasks.sweep_hour_clocks",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    # R-DL-11: every clock nightly, then the digest. 12:00 UTC is 04:00 PST / 05:00 PDT:
+    # after local midnight (last-day warnings) and before the office opens.
+    "timelines-sweep-all-clocks": {
+        "task": "timelines.tasks.sweep_all_clocks",
+        "schedule": crontab(hour=12, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {

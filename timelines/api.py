@@ -1,0 +1,111 @@
+"""REST endpoints: the deadline preview (R-API-2) and a case's clocks (R-API-1)."""
+
+from datetime import date
+
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.models import Case
+from imr.api import ApiAuthMixin
+from imr.roles import perm
+from timelines.calendar import plan_zone
+from timelines.deadlines import parse_local
+from timelines.selectors import PreviewRefused, clocks_for_case, deadlines_preview
+
+
+class StaffCanReadDeadlines(BasePermission):
+    """UM staff, CMO and Administrators: "imr.work_cases" or "imr.view_phi"."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        return user.has_perm(perm("work_cases")) or user.has_perm(perm("view_phi"))
+
+
+class LocalDateTimeField(serializers.CharField):
+    """ISO-8601; without an offset, in the plan's time zone."""
+
+    def to_internal_value(self, data: object):
+        try:
+            return parse_local(str(data), plan_zone())
+        except ValueError:
+            raise serializers.ValidationError("Not an ISO-8601 date and time.") from None
+
+
+class PreviewQuerySerializer(serializers.Serializer):
+    review_type = serializers.ChoiceField(choices=["standard", "expedited", "retrospective"])
+    received_at = LocalDateTimeField()
+    imro_received_at = LocalDateTimeField(required=False)
+    extended = serializers.BooleanField(required=False, default=False)
+    holidays = serializers.CharField(required=False, allow_blank=True)
+    response_needed_by = serializers.DateField(required=False)
+
+    def validate_holidays(self, value: str) -> dict[date, str]:
+        try:
+            return {
+                date.fromisoformat(part.strip()): "given in the request"
+                for part in value.split(",")
+                if part.strip()
+            }
+        except ValueError:
+            raise serializers.ValidationError("Use YYYY-MM-DD,YYYY-MM-DD,…") from None
+
+
+class PreviewView(ApiAuthMixin, APIView):
+    """GET /api/v1/deadlines/preview?review_type=…&received_at=…: the same as the command."""
+
+    permission_classes = [IsAuthenticated, StaffCanReadDeadlines]
+
+    def get(self, request: Request) -> Response:
+        query = PreviewQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        zone = plan_zone()
+        try:
+            clocks = deadlines_preview(**query.validated_data)
+        except PreviewRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                "review_type": query.validated_data["review_type"],
+                "time_zone": zone.key,
+                "clocks": [clock.as_dict(zone) for clock in clocks],
+            }
+        )
+
+
+class CaseClocksView(ApiAuthMixin, APIView):
+    """GET /api/v1/cases/<id>/clocks/: the case's clocks with their explanations."""
+
+    permission_classes = [IsAuthenticated, StaffCanReadDeadlines]
+
+    def get(self, request: Request, case_id: int) -> Response:
+        case = Case.objects.filter(pk=case_id).first()
+        if case is None:
+            return Response({"detail": "No such case."}, status=status.HTTP_404_NOT_FOUND)
+        zone = plan_zone()
+        return Response(
+            {
+                "case": case.pk,
+                "clocks": [
+                    {
+                        "name": item.clock.name,
+                        "label": item.label,
+                        "status": item.clock.status,
+                        "started_at": item.clock.started_at.astimezone(zone).isoformat(),
+                        "due_at": item.due_local.isoformat(),
+                        "stopped_at": (
+                            item.clock.stopped_at.astimezone(zone).isoformat()
+                            if item.clock.stopped_at
+                            else None
+                        ),
+                        "extended": item.clock.extended,
+                        "due_window": item.badge,
+                        "time_left": item.time_left,
+                        "explanation": item.explanation,
+                    }
+                    for item in clocks_for_case(case)
+                ],
+            }
+        )

@@ -1,0 +1,58 @@
+"""Clock pages: a case's clocks, the CMO's extension, and the deadline queue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.access import get_case_for_user
+from cases.models import Case
+from imr.roles import perm
+from timelines.forms import ExtensionForm, QueueFilterForm
+from timelines.selectors import clocks_for_case, work_queue
+from timelines.services import ExtensionRefused, extension_grant
+
+
+def _get_case_for_user(request: HttpRequest, case_id: int, *, capability: str) -> Case:
+    """The one access check of this app: staff with the capability (403), the case (404)."""
+    return get_case_for_user(request, case_id, capability=capability)
+
+
+def case_clocks(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _get_case_for_user(request, case_id, capability="view_phi")
+    context = {
+        "case": case,
+        "clocks": clocks_for_case(case),
+        "can_extend": case.is_expedited and request.user.has_perm(perm("decide_cases")),
+        "form": ExtensionForm(),
+    }
+    return render(request, "timelines/case_clocks.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def extension(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _get_case_for_user(request, case_id, capability="decide_cases")
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension_grant(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except ExtensionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The IMRO determination was extended by 24 hours.")
+            return redirect("timelines:case_clocks", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "clocks": clocks_for_case(case), "form": form}
+    return render(request, "timelines/extension.html", context, status=status)
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(perm("work_cases")):
+        raise PermissionDenied("Your role does not allow this.")
+    form = QueueFilterForm(request.GET or None)
+    window, mine = None, False
+    if form.is_valid():
+        window, mine = form.cleaned_data["window"] or None, form.cleaned_data["mine"]
+    cases = work_queue(user=request.user, window=window, mine=mine)[:200]
+    return render(request, "timelines/queue.html", {"form": form, "cases": cases})
