@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -53,11 +54,48 @@ class PreviewQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError("Use YYYY-MM-DD,YYYY-MM-DD,…") from None
 
 
+class PreviewClockSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    due_at = serializers.CharField(help_text="ISO-8601 with the plan zone's offset.")
+    rule = serializers.CharField()
+    trigger = serializers.CharField()
+    started_at = serializers.CharField()
+    on_pass = serializers.CharField()
+    citation = serializers.CharField()
+    explanation = serializers.JSONField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    review_type = serializers.CharField()
+    time_zone = serializers.CharField()
+    clocks = PreviewClockSerializer(many=True)
+
+
+class CaseClockSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    status = serializers.CharField()
+    started_at = serializers.CharField()
+    due_at = serializers.CharField()
+    stopped_at = serializers.CharField(allow_null=True)
+    extended = serializers.BooleanField()
+    due_window = serializers.CharField()
+    time_left = serializers.CharField()
+    explanation = serializers.JSONField()
+
+
+class CaseClocksSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    clocks = CaseClockSerializer(many=True)
+
+
 class PreviewView(ApiAuthMixin, APIView):
     """GET /api/v1/deadlines/preview?review_type=…&received_at=…: the same as the command."""
 
     permission_classes = [IsAuthenticated, StaffCanReadDeadlines]
 
+    @extend_schema(parameters=[PreviewQuerySerializer], responses=PreviewSerializer)
     def get(self, request: Request) -> Response:
         query = PreviewQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -80,6 +118,7 @@ class CaseClocksView(ApiAuthMixin, APIView):
 
     permission_classes = [IsAuthenticated, StaffCanReadDeadlines]
 
+    @extend_schema(responses=CaseClocksSerializer)
     def get(self, request: Request, case_id: int) -> Response:
         case = Case.objects.filter(pk=case_id).first()
         if case is None:

@@ -191,6 +191,7 @@ def warning_times(
 ) -> list[tuple[str, datetime]]:
     """The (level, time) at which a clock warns, earliest first (R-DL-11)."""
     times: list[tuple[str, datetime]] = []
+    due = due.astimezone(UTC)  # real hours: never wall-clock arithmetic on a local time
     if kind == RuleKind.ELAPSED_HOURS:
         times += [(f"{h}h_left", due - timedelta(hours=h)) for h in hours_before]
     elif on_last_day:

@@ -25,7 +25,7 @@ from cases.events import case_event_add
 from cases.models import Case
 from imr.roles import perm
 from timelines.calendar import business_calendar, plan_zone
-from timelines.deadlines import BusinessCalendar, Deadline, deadline_compute
+from timelines.deadlines import BusinessCalendar, Deadline, deadline_compute, elapsed_hours_due
 from timelines.models import Clock, ClockAlert, ClockEvent, ClockStatus, Holiday
 from timelines.rules import (
     EXTENSION_HOURS,
@@ -383,11 +383,11 @@ def extension_grant(
         )
     extended_due = clock.due_at + timedelta(hours=EXTENSION_HOURS)
     appeal = clocks.get("appeal_resolution")
+    appeal_hours = rule_named(name="appeal_resolution", review_type="expedited").rule.amount
     appeal_due = (
         appeal.due_at
         if appeal is not None
-        else case.received_at_plan
-        + timedelta(hours=rule_named(name="appeal_resolution", review_type="expedited").rule.amount)
+        else elapsed_hours_due(case.received_at_plan, appeal_hours).due
     )
     if extended_due > appeal_due:
         raise ExtensionRefused(
