@@ -68,6 +68,13 @@ class _Part:
     def page_total(self) -> int:
         return self.generated_pages + self.uploaded_pages
 
+    @property
+    def frames_or_pages(self) -> int:
+        """Pages of the document itself, after its divider (known before rendering)."""
+        if self.mode == "pdf":
+            return self.uploaded_pages
+        return self.frames if self.mode == "image" else 0
+
 
 def packet_render(*, case: Case) -> bytes:
     """The packet PDF for the case's current documents (R-FILE-3). Reads, never writes."""
@@ -99,7 +106,7 @@ def packet_render(*, case: Case) -> bytes:
     body_pages = PdfReader(io.BytesIO(body_pdf)).pages if body_pdf else []
     for part in parts:
         start, end = body_ranges[part.number]
-        writer.add_outline_item(part.title, len(writer.pages))
+        writer.add_outline_item(title=part.title, page_number=len(writer.pages))
         for index in range(start, end):
             writer.add_page(body_pages[index])
         if part.mode == "pdf":
