@@ -230,10 +230,10 @@ def digest_send(*, now: datetime | None = None) -> int:
     if not counts["overdue"] and not counts["at_risk"]:
         return 0
     text = (
-        f"Deadline digest for {today:%a %b %d}: {counts['overdue']} overdue clocks on "
-        f"{counts['overdue_cases']} cases; {counts['at_risk']} clocks on "
-        f"{counts['at_risk_cases']} cases due by the end of "
-        f"{horizon:%a %b %d}."
+        f"Deadline digest for {today:%a %b %d}: "
+        f"{_count(counts['overdue'], 'overdue clock')} on {_count(counts['overdue_cases'], 'case')}; "
+        f"{_count(counts['at_risk'], 'clock')} on {_count(counts['at_risk_cases'], 'case')} "
+        f"due by the end of {horizon:%a %b %d}."
     )
     link = reverse("timelines:queue") + "?window=overdue"
     recipients = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
@@ -251,3 +251,7 @@ def digest_send(*, now: datetime | None = None) -> int:
         for user_id in sorted(recipients)
     ]
     return len(notifications_send_many(drafts=drafts))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,63 @@
+"""digest_send: counts and a link for each CMO and UM lead, no PHI, once a day (R-DL-11)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+
+from notifications.models import Notification
+from tests.conftest import make_user
+from tests.timelines.conftest import MEMBER_FIRST, MEMBER_LAST, local, make_case
+from timelines.services import clocks_start, digest_send
+
+NOW = local(2026, 3, 9, 5, 0)  # Monday morning: due today at 23:59:59
+
+
+@pytest.fixture
+def um_lead(db):
+    from imr.roles import Role
+
+    lead = make_user("lead", Role.UM_STAFF)
+    lead.user_permissions.add(Permission.objects.get(codename="receive_digest"))
+    return lead
+
+
+def at_risk_and_overdue(owner):
+    at_risk = make_case(owner=owner)
+    clocks_start(case=at_risk, trigger="imro_receipt", at=local(2026, 3, 2, 9))
+    overdue = make_case(owner=owner, review_type="expedited", received_at=local(2026, 3, 6, 9))
+    clocks_start(case=overdue, trigger="plan_receipt")
+    clocks_start(case=overdue, trigger="imro_receipt", at=local(2026, 3, 6, 9))
+    return at_risk, overdue
+
+
+@pytest.mark.django_db
+def test_the_digest_goes_to_cmos_and_um_leads_with_counts_only(
+    coordinator, cmo, um_lead, django_capture_on_commit_callbacks
+):
+    at_risk_and_overdue(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest_send(now=NOW) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["cmo@example.invalid", "lead@example.invalid"]
+    body = mail.outbox[0].body
+    # The expedited IMRO clock is overdue; its appeal resolution and the standard IMRO
+    # clock are due today.
+    assert "1 overdue clock on 1 case; 2 clocks on 2 cases due by the end of Tue Mar 10" in body
+    assert "/timelines/queue/?window=overdue" in body
+    for message in mail.outbox:
+        for secret in (MEMBER_FIRST, MEMBER_LAST, "98765432A"):
+            assert secret not in message.subject + message.body
+    assert not Notification.objects.filter(recipient=coordinator).exists()
+
+
+@pytest.mark.django_db
+def test_the_digest_is_sent_once_a_day(coordinator, cmo):
+    at_risk_and_overdue(coordinator)
+    assert digest_send(now=NOW) == 1
+    assert digest_send(now=local(2026, 3, 9, 6, 0)) == 0
+    assert digest_send(now=local(2026, 3, 10, 5, 0)) == 1
+
+
+@pytest.mark.django_db
+def test_no_digest_when_nothing_is_at_risk(coordinator, cmo):
+    assert digest_send(now=NOW) == 0
+    assert not Notification.objects.exists()
