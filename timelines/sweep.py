@@ -231,7 +231,8 @@ def digest_send(*, now: datetime | None = None) -> int:
         return 0
     text = (
         f"Deadline digest for {today:%a %b %d}: "
-        f"{_count(counts['overdue'], 'overdue clock')} on {_count(counts['overdue_cases'], 'case')}; "
+        f"{_count(counts['overdue'], 'overdue clock')} on "
+        f"{_count(counts['overdue_cases'], 'case')}; "
         f"{_count(counts['at_risk'], 'clock')} on {_count(counts['at_risk_cases'], 'case')} "
         f"due by the end of {horizon:%a %b %d}."
     )
