@@ -14,6 +14,7 @@ protected files, HTML/SVG/XML, archives and executables.
 import io
 import re
 import struct
+import threading
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from html import unescape
 
 import filetype
 from django.core.exceptions import ValidationError
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
 
 PDF = "application/pdf"
@@ -69,6 +70,9 @@ EXTRACTED_TEXT_MAX_CHARS = 2_000_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _PIL_FORMATS = {PNG: "PNG", JPEG: "JPEG", TIFF: "TIFF", GIF: "GIF"}
+# WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, which would let a
+# truncated scan through; the check turns it off while it decodes, one check at a time.
+_STRICT_DECODING = threading.Lock()
 # Tag names right after "<", as a browser would parse them; "BP < 120" is not markup.
 _MARKUP = re.compile(
     rb"<(?:!doctype|html|head|body|script|iframe|frame|object|embed|svg|meta|link|style"
@@ -168,25 +172,13 @@ def _check_image(data: bytes, mime: str) -> CheckedContent:
     fmt = _PIL_FORMATS[mime]
     broken = _refuse("This image is damaged or incomplete and cannot be opened.", "image_broken")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[fmt]) as image:
-                frames = getattr(image, "n_frames", 1)
-                if frames > IMAGE_MAX_FRAMES:
-                    raise _refuse(
-                        f"This image has {frames} pages; the limit is {IMAGE_MAX_FRAMES}. "
-                        "Split it or upload it as a PDF.",
-                        "image_too_many_frames",
-                    )
-                for frame in range(frames):
-                    image.seek(frame)
-                    if image.width * image.height > IMAGE_MAX_PIXELS:
-                        raise _refuse(
-                            f"This image is too large ({image.width}×{image.height} pixels). "
-                            "Scan it at 300 dpi or less.",
-                            "image_too_large",
-                        )
-                    image.load()
+        with _STRICT_DECODING, warnings.catch_warnings():
+            tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+            try:
+                frames = _decode_all_frames(data, fmt)
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -199,6 +191,29 @@ def _check_image(data: bytes, mime: str) -> CheckedContent:
     # An image has no text: the PHI scan reports it as not checkable.
     page_count = frames if mime == TIFF else 1  # a GIF shows its first frame
     return CheckedContent(mime, page_count, "")
+
+
+def _decode_all_frames(data: bytes, fmt: str) -> int:
+    """Open and fully decode every frame, refusing bombs before decoding; the frame count."""
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+    with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+        frames = getattr(image, "n_frames", 1)
+        if frames > IMAGE_MAX_FRAMES:
+            raise _refuse(
+                f"This image has {frames} pages; the limit is {IMAGE_MAX_FRAMES}. "
+                "Split it or upload it as a PDF.",
+                "image_too_many_frames",
+            )
+        for frame in range(frames):
+            image.seek(frame)
+            if image.width * image.height > IMAGE_MAX_PIXELS:
+                raise _refuse(
+                    f"This image is too large ({image.width}×{image.height} pixels). "
+                    "Scan it at 300 dpi or less.",
+                    "image_too_large",
+                )
+            image.load()
+    return frames
 
 
 def _check_text(data: bytes) -> CheckedContent:

@@ -1,8 +1,13 @@
 """Uploading documents: checked by content, capped, stored privately, never deleted (R-FILE-4)."""
 
 import pytest
+
+# Imported first on purpose: WeasyPrint relaxes Pillow's decoding for the whole process
+# (LOAD_TRUNCATED_IMAGES), as it does in production once the packet module is loaded.
+import weasyprint  # noqa: F401
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from PIL import ImageFile
 
 from cases.documents import document_supersede, document_upload, sanitize_original_name
 from cases.models import CaseEvent, Document, DocumentKind, Status
@@ -66,6 +71,8 @@ def test_it_stores_a_pdf_under_a_random_name_with_a_neutral_title(case, coordina
     assert "Quintero" not in stored.name and not stored.name.endswith(".pdf")
     assert stored.read_bytes() == data
     assert stored.stat().st_mode & 0o077 == 0  # readable by the app only
+    (history,) = document.history.all()
+    assert history.history_user == coordinator
 
 
 def test_titles_are_numbered_per_kind(case, coordinator):
@@ -156,6 +163,17 @@ def test_it_refuses_bad_content_and_writes_nothing(
     with pytest.raises(ValidationError) as refused:
         _upload(case, coordinator, name, data)
     assert message.lower() in refused.value.messages[0].lower()
+    _assert_nothing_written(case, storage_root)
+
+
+def test_truncated_images_are_refused_even_when_pillow_is_lenient(
+    case, coordinator, storage_root, monkeypatch
+):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = image_bytes("JPEG", size=(800, 600))
+    with pytest.raises(ValidationError, match="damaged"):
+        _upload(case, coordinator, "photo.jpg", data[: len(data) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back as it was
     _assert_nothing_written(case, storage_root)
 
 
