@@ -38,7 +38,12 @@ class CaseDocumentListView(ApiAuthMixin, generics.ListAPIView):
 
     def get_queryset(self):
         case = get_case_for_user(self.request, self.kwargs["case_pk"])
-        return case.documents.current().select_related("uploaded_by").order_by("pk")
+        return (
+            case.documents.current()
+            .select_related("uploaded_by")
+            .defer("extracted_text")
+            .order_by("pk")
+        )
 
     def get_serializer_context(self) -> dict:
         # Listed documents are current by construction.
@@ -71,7 +76,9 @@ class DocumentVersionsView(ApiAuthMixin, generics.ListAPIView):
 
     def get_queryset(self):
         case = get_case_for_user(self.request, self.kwargs["case_pk"])
-        documents = {d.pk: d for d in case.documents.select_related("uploaded_by")}
+        documents = {
+            d.pk: d for d in case.documents.select_related("uploaded_by").defer("extracted_text")
+        }
         document = documents.get(self.kwargs["pk"])
         if document is None:
             get_object_or_404(Document, pk=-1)

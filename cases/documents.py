@@ -22,7 +22,7 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 
-from cases.document_content import CheckedContent, document_content_check
+from cases.document_content import ACCEPTED_TYPES, CheckedContent, document_content_check
 from cases.events import case_event_add
 from cases.models import Case, Document, DocumentKind, Status
 from cases.phi_scan import PhiFinding, phi_kinds_in_text, phi_scan
@@ -275,10 +275,18 @@ class DocumentVersions:
     def version(self) -> int:
         return len(self.older) + 1
 
+    @property
+    def type_label(self) -> str:
+        return ACCEPTED_TYPES.get(self.current.content_type, (self.current.content_type, ""))[0]
+
 
 def case_documents(*, case: Case) -> list[DocumentVersions]:
     """Every document chain on the case, current version first, in upload order (one query)."""
-    documents = list(case.documents.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    documents = list(
+        case.documents.select_related("uploaded_by")
+        .defer("extracted_text")
+        .order_by("uploaded_at", "pk")
+    )
     by_pk = {document.pk: document for document in documents}
     replaced = {document.supersedes_id for document in documents if document.supersedes_id}
     chains: list[DocumentVersions] = []

@@ -124,7 +124,9 @@ def packet_render(*, case: Case) -> bytes:
 
 
 def _parts(case: Case) -> list[_Part]:
-    documents = case.documents.current().exclude(kind__in=PACKET_EXCLUDED_KINDS)
+    documents = (
+        case.documents.current().exclude(kind__in=PACKET_EXCLUDED_KINDS).defer("extracted_text")
+    )
     order = {kind: position for position, kind in enumerate(_KIND_ORDER)}
     documents = sorted(
         documents, key=lambda d: (order.get(d.kind, len(order)), d.uploaded_at, d.pk)

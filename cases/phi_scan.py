@@ -89,6 +89,14 @@ def _fold_char(char: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def _fold_fast(text: str) -> str:
+    """The same folding as _fold, without the index map: for scanning long documents."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
     """Lower-case, accent-free text and, for each of its characters, the original index."""
     folded: list[str] = []
@@ -163,7 +171,7 @@ def phi_kinds_in_text(*, member: Member, text: str) -> list[PhiKind]:
     """Which of the member's name, CIN and date of birth appear in the text."""
     if not text:
         return []
-    folded, _ = _fold(text)
+    folded = _fold_fast(text)
     return [kind for kind, pattern in _patterns(member).items() if pattern.search(folded)]
 
 
