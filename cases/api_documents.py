@@ -6,6 +6,8 @@ Every view mixes in ApiAuthMixin first so DRF, not the login middleware, authent
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -49,6 +51,7 @@ class CaseDocumentListView(ApiAuthMixin, generics.ListAPIView):
         # Listed documents are current by construction.
         return {**super().get_serializer_context(), "replaced_ids": set()}
 
+    @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="work_cases")
         form = DocumentUploadSerializer(data=request.data)
@@ -99,6 +102,7 @@ class DocumentVersionsView(ApiAuthMixin, generics.ListAPIView):
             "replaced_ids": getattr(self, "_replaced", None),
         }
 
+    @extend_schema(request=DocumentSupersedeSerializer, responses={201: DocumentSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="work_cases")
         document = get_object_or_404(case.documents, pk=pk)
@@ -116,6 +120,7 @@ class DocumentVersionsView(ApiAuthMixin, generics.ListAPIView):
 class DocumentDownloadView(ApiAuthMixin, APIView):
     """GET: the file itself, as an attachment; the download is logged (R-TRK-8)."""
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, case_pk: int, pk: int):
         case = get_case_for_user(request, case_pk)
         document = get_object_or_404(case.documents, pk=pk)

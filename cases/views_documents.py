@@ -22,13 +22,14 @@ from cases.phi_scan import phi_kinds_in_text
 
 
 class DocumentUploadForm(forms.Form):
-    kind = forms.ChoiceField(choices=DocumentKind.choices)
-    file = forms.FileField(allow_empty_file=True)
-    title = forms.CharField(required=False, max_length=200)
+    kind = forms.ChoiceField(label="What it is for", choices=DocumentKind.choices)
+    # Empty files reach the service, which explains the refusal in its own words.
+    file = forms.FileField(label="File", allow_empty_file=True)
+    title = forms.CharField(label="Title", required=False, max_length=200)
 
 
 class DocumentSupersedeForm(forms.Form):
-    file = forms.FileField(allow_empty_file=True)
+    file = forms.FileField(label="File", allow_empty_file=True)
 
 
 def _case_page(case: Case) -> HttpResponseRedirect:

@@ -354,6 +354,8 @@ def test_an_upload_without_a_kind_is_refused(case, coordinator, storage_root):
     url = reverse("cases_documents:upload", args=[case.pk])
     response = client_for(coordinator).post(url, {"file": upload("labs.pdf", pdf_bytes(["x"]))})
     assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["The document was not uploaded. What it is for: This field is required."]
     _assert_nothing_written(case, storage_root)
 
 
