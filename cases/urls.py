@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cases import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_intake, name="intake"),
+    path("codes/icd10/", views.icd10_suggest, name="icd10_suggest"),
+    path("audited-dates/", views.audited_date_changes, name="audited_dates"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/approve/", views.case_approve, name="approve"),
+    path("<int:pk>/withdraw/", views.case_withdraw, name="withdraw"),
+    path("<int:pk>/received-at-plan/", views.received_at_plan_change, name="received_at_plan"),
+]

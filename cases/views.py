@@ -1,0 +1,179 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases import selectors, services
+from cases.access import access_log, get_case_for_user, require_capability
+from cases.codes import diagnosis_code_suggest
+from cases.documents import case_documents_context
+from cases.forms import (
+    CaseForm,
+    MemberForm,
+    PractitionerForm,
+    ReceivedAtPlanChangeForm,
+    WithdrawForm,
+    case_initial,
+)
+from cases.models import AccessLog, Status
+from cases.workflow import IllegalTransition
+from timelines.selectors import clocks_for_case
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    require_capability(request, "view_phi")
+    search, status = request.GET.get("q", ""), request.GET.get("status", "")
+    page = Paginator(selectors.case_list(search=search, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/list.html",
+        {"page": page, "q": search, "status": status, "statuses": Status.choices},
+    )
+
+
+def case_intake(request: HttpRequest) -> HttpResponse:
+    require_capability(request, "work_cases")
+    forms = [cls(request.POST or None) for cls in (MemberForm, PractitionerForm, CaseForm)]
+    member_form, practitioner_form, case_form = forms
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        try:
+            case = _intake(request, member_form, practitioner_form, case_form)
+        except ValidationError as exc:
+            _add_errors(case_form, exc)
+        else:
+            messages.success(request, f"Case opened for TAR {case.tar_number}.")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/intake.html", {"forms": forms, "case_form": case_form})
+
+
+def _intake(request, member_form, practitioner_form, case_form):
+    member = services.member_find_or_create(**member_form.cleaned_data)
+    p = practitioner_form.cleaned_data
+    practitioner = services.practitioner_find_or_create(
+        name=p["practitioner_name"],
+        npi=p["practitioner_npi"],
+        specialty=p["practitioner_specialty"],
+        email=p["practitioner_email"],
+    )
+    return services.case_create(
+        member=member,
+        practitioner=practitioner,
+        details=case_form.details(),
+        owner=request.user,
+        actor=request.user,
+    )
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
+    context = selectors.case_detail_context(case)
+    context.update(case_documents_context(case=context["case"]))
+    context["clocks"] = clocks_for_case(context["case"])
+    context["withdraw_form"] = WithdrawForm()
+    context["received_form"] = ReceivedAtPlanChangeForm()
+    return render(request, "cases/detail.html", context)
+
+
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk, capability="work_cases")
+    form = CaseForm(request.POST or None, initial=case_initial(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(
+                case_id=case.pk,
+                expected_version=form.cleaned_data["version"] or 0,
+                details=form.details(),
+                actor=request.user,
+            )
+        except services.StaleCase as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Referral file saved.")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/edit.html", {"case": case, "case_form": form})
+
+
+@require_POST
+def case_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk, capability="decide_cases")
+    return _run(
+        request,
+        case.pk,
+        lambda: services.referral_approve(case=case, actor=request.user),
+        "Referral to IMR approved.",
+    )
+
+
+@require_POST
+def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk, capability="work_cases")
+    form = WithdrawForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _run(
+        request,
+        case.pk,
+        lambda: services.case_withdraw(case=case, actor=request.user, reason=reason),
+        "Case withdrawn.",
+    )
+
+
+@require_POST
+def received_at_plan_change(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk, capability="change_audited_dates")
+    form = ReceivedAtPlanChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a valid date and time, and a reason.")
+        return redirect("cases:detail", pk=case.pk)
+    return _run(
+        request,
+        case.pk,
+        lambda: services.received_at_plan_change(
+            case=case,
+            new_value=form.cleaned_data["received_at_plan"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        ),
+        "Receipt at the plan corrected; the change is in the audited-date report.",
+    )
+
+
+def audited_date_changes(request: HttpRequest) -> HttpResponse:
+    require_capability(request, "change_audited_dates")
+    return render(
+        request, "cases/audited_dates.html", {"changes": selectors.audited_date_changes()}
+    )
+
+
+def icd10_suggest(request: HttpRequest) -> JsonResponse:
+    require_capability(request, "work_cases")
+    found = diagnosis_code_suggest(request.GET.get("q", ""))
+    return JsonResponse(
+        {"results": [{"code": d.code, "description": d.description} for d in found]}
+    )
+
+
+def _run(request, pk, action, success: str) -> HttpResponse:
+    """Call a service; show its refusal as a message, never a 500."""
+    try:
+        action()
+    except (ValidationError, services.StaleCase, PermissionDenied, IllegalTransition) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("cases:detail", pk=pk)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -1,0 +1,79 @@
+"""Eligibility rules of policy VI.B and VI.C, and the a–i checklist (R-FILE-2)."""
+
+import pytest
+
+from cases.checklist import referral_file_checklist, referral_file_missing
+from cases.eligibility import approval_problems, eligibility_problems
+from cases.models import Document, DocumentKind
+from tests.cases.factories import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _attach(case, kind, user):
+    return Document.objects.create(
+        case=case,
+        kind=kind,
+        title=f"{kind} 1",
+        original_name="x.pdf",
+        storage_name=f"test-{kind}-{case.pk}",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=user,
+        uploaded_at=case.received_at_plan,
+    )
+
+
+def test_a_benefit_exclusion_is_refused_citing_vi_c(coordinator):
+    case = open_case(coordinator, circumstances=[3], benefit_exclusion=True)
+    problems = eligibility_problems(case)
+    assert any("benefit exclusion" in p and "VI.C" in p for p in problems)
+
+
+def test_a_benefit_exclusion_is_eligible_when_experimental(coordinator):
+    case = open_case(
+        coordinator, circumstances=[3], benefit_exclusion=True, experimental_investigational=True
+    )
+    assert not any("VI.C" in p for p in eligibility_problems(case))
+
+
+def test_circumstance_5_needs_both_physician_documents(coordinator):
+    case = open_case(coordinator, circumstances=[5])
+    problems = eligibility_problems(case)
+    assert len([p for p in problems if "Circumstance (5)" in p]) == 2
+    _attach(case, DocumentKind.PHYSICIAN_CERTIFICATION, coordinator)
+    problems = eligibility_problems(case)
+    assert [p for p in problems if "Circumstance (5)" in p] == [
+        p for p in problems if "recommendation" in p
+    ]
+    _attach(case, DocumentKind.PHYSICIAN_RECOMMENDATION, coordinator)
+    assert not [p for p in eligibility_problems(case) if "Circumstance (5)" in p]
+
+
+def test_approval_is_required(coordinator):
+    case = open_case(coordinator)
+    assert "has not approved" in approval_problems(case)[0]
+
+
+def test_the_checklist_names_each_missing_item(coordinator):
+    case = open_case(
+        coordinator, questions=[], response_needed_by=None, clinical_data="", services=[]
+    )
+    missing = referral_file_missing(case)
+    assert missing == [
+        "(b) Requested service with CPT/HCPCS code is missing.",
+        "(g) Treatment or clinical data is missing.",
+        "(h) Date response needed is missing.",
+        "(i) Specific questions for the reviewer is missing.",
+    ]
+
+
+def test_a_document_satisfies_a_text_item(coordinator):
+    case = open_case(coordinator, clinical_data="")
+    assert "(g)" in referral_file_missing(case)[0]
+    _attach(case, DocumentKind.CLINICAL_DATA, coordinator)
+    items = {item.letter: item for item in referral_file_checklist(case)}
+    assert items["g"].present
+    assert items["g"].detail == "1 document"
+    assert referral_file_missing(case) == []
