@@ -16,6 +16,7 @@ class NotificationListView(ApiAuthMixin, ListAPIView):
     """GET /api/v1/notifications/: the caller's own notifications, newest first."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset filters by user
 
     def get_queryset(self):
         return notifications_for_user(user=self.request.user)

@@ -1,0 +1,136 @@
+"""The beat schedule, and the sweep task run by a real Celery worker on Redis + PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from imr.celery import app
+from imr.roles import Role
+from tests.conftest import make_user
+from tests.timelines.conftest import make_case
+from timelines.models import ClockAlert, SweepRun
+from timelines.services import clocks_start
+from timelines.tasks import sweep_all_clocks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_beat_runs_the_hour_sweep_every_five_minutes_and_the_full_sweep_nightly():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    app.loader.import_default_modules()
+    assert schedule["timelines-sweep-hour-clocks"]["schedule"] <= 300
+    nightly = schedule["timelines-sweep-all-clocks"]["schedule"]
+    assert isinstance(nightly, crontab)
+    assert settings.CELERY_TIMEZONE == "UTC"
+    (hour,) = nightly.hour
+    zone = ZoneInfo(settings.PLAN_TIME_ZONE)
+    for day in (datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 7, 15, tzinfo=UTC)):
+        local_hour = day.replace(hour=hour).astimezone(zone).hour
+        assert not 1 <= local_hour < 3, "inside the daylight-saving hour"
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_sweeps_and_sends_the_digest(coordinator, cmo):
+    case = make_case(owner=coordinator)
+    clocks_start(case=case, trigger="imro_receipt", at=timezone.now() - timedelta(days=20))
+    result = sweep_all_clocks.apply().get()
+    assert result["breached"] == 1
+    assert ClockAlert.objects.filter(clock__case=case, level="due_passed").exists()
+
+
+def _celery(*args: str, queue: str) -> subprocess.Popen:
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "imr.settings.test",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "TEST_SWEEP_QUEUE": queue,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", *args, "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def worker(roles):
+    queue = f"test-sweep-{uuid.uuid4().hex[:8]}"
+    process = _celery(
+        "-A", "imr", "worker", "-Q", queue, "--pool", "solo", "--without-gossip",
+        "--without-mingle", queue=queue,
+    )  # fmt: skip
+    yield queue
+    _stop(process)
+
+
+def _wait_for(predicate, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _expedited_case_past_due():
+    owner = make_user("owner", Role.UM_STAFF)
+    make_user("cmo", Role.CMO)
+    case = make_case(owner=owner, review_type="expedited")
+    clocks_start(case=case, trigger="imro_receipt", at=timezone.now() - timedelta(hours=30))
+    return case
+
+
+@pytest.mark.integration
+def test_a_worker_runs_the_sweep_task_against_redis_and_postgresql(worker):
+    case = _expedited_case_past_due()
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    app.send_task("timelines.tasks.sweep_all_clocks", queue=worker)
+    breached = _wait_for(
+        lambda: ClockAlert.objects.filter(clock__case=case, level="due_passed").exists()
+    )
+    assert breached, "the worker did not sweep within 60 s"
+    assert _wait_for(lambda: SweepRun.objects.filter(scope="all").exists())
+
+
+@pytest.mark.integration
+def test_beat_triggers_the_hour_sweep_on_a_worker(worker):
+    case = _expedited_case_past_due()
+    beat = _celery(
+        "-A", "tests.timelines.beat_app", "beat",
+        "--schedule", str(settings.VAR_DIR / f"beat-{worker}"), queue=worker,
+    )  # fmt: skip
+    try:
+        breached = _wait_for(
+            lambda: ClockAlert.objects.filter(clock__case=case, level="due_passed").exists()
+        )
+    finally:
+        _stop(beat)
+    assert breached, "beat did not trigger a sweep within 60 s"
+    assert ClockAlert.objects.filter(clock__case=case).count() == 3  # 6 h, 2 h, breach
