@@ -1,0 +1,185 @@
+"""REST endpoints for cases (R-API-1): the same services and permissions as the staff pages."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases import selectors, services
+from cases.access import access_log, get_case_for_user, require_capability
+from cases.checklist import referral_file_checklist
+from cases.models import AccessLog, Case, Member
+from cases.serializers import (
+    CaseCreateSerializer,
+    CaseReadSerializer,
+    CaseWriteSerializer,
+    ChecklistItemSerializer,
+    MemberSerializer,
+    ReasonSerializer,
+)
+from cases.workflow import IllegalTransition
+from imr.api import ApiAuthMixin
+
+
+def _api_error(exc: Exception) -> ApiValidationError:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return ApiValidationError(exc.message_dict)
+    if isinstance(exc, ValidationError):
+        return ApiValidationError({"detail": exc.messages})
+    return ApiValidationError({"detail": [str(exc)]})
+
+
+def _conflict(exc: Exception) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+
+
+def _case_queryset() -> QuerySet[Case]:
+    return Case.objects.select_related("member", "owner").prefetch_related(
+        "circumstances", "services", "diagnoses", "questions"
+    )
+
+
+class CaseListView(ApiAuthMixin, generics.ListAPIView):
+    """GET: cases, filtered by ?status=, ?review_type=, ?owner= (username), ?q= (search)."""
+
+    serializer_class = CaseReadSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("review_type", str),
+            OpenApiParameter("owner", str),
+            OpenApiParameter("q", str, description="TAR number, internal identifier or name"),
+        ]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Case]:
+        require_capability(self.request, "view_phi")
+        params = self.request.query_params
+        cases = selectors.case_list(search=params.get("q", ""), status=params.get("status", ""))
+        if params.get("review_type"):
+            cases = cases.filter(review_type=params["review_type"])
+        if params.get("owner"):
+            cases = cases.filter(owner__username=params["owner"])
+        return cases.prefetch_related("circumstances", "services", "diagnoses", "questions")
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseReadSerializer})
+    def post(self, request: Request) -> Response:
+        require_capability(request, "work_cases")
+        form = CaseCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            member = services.member_find_or_create(**form.validated_data["member"])
+            practitioner = services.practitioner_find_or_create(
+                **form.validated_data["practitioner"]
+            )
+            case = services.case_create(
+                member=member,
+                practitioner=practitioner,
+                details=form.details(),
+                owner=request.user,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            raise _api_error(exc) from exc
+        return Response(
+            CaseReadSerializer(_case_queryset().get(pk=case.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CaseDetailView(ApiAuthMixin, APIView):
+    """GET: one case. PUT: replace its editable facts; `version` must be the one you read."""
+
+    @extend_schema(responses=CaseReadSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request, pk)
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
+        return Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=CaseWriteSerializer, responses={200: CaseReadSerializer})
+    def put(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request, pk, capability="work_cases")
+        form = CaseWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if "version" not in form.validated_data:
+            raise ApiValidationError(
+                {"version": ["Send the version you read, to detect conflicts."]}
+            )
+        try:
+            services.case_update(
+                case_id=case.pk,
+                expected_version=form.validated_data["version"],
+                details=form.details(),
+                actor=request.user,
+            )
+        except services.StaleCase as exc:
+            return _conflict(exc)
+        except ValidationError as exc:
+            raise _api_error(exc) from exc
+        return Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+
+
+class CaseApproveView(ApiAuthMixin, APIView):
+    """POST: the CMO's or Physician Designee's approval of the referral (R-REF-4)."""
+
+    @extend_schema(request=None, responses={200: CaseReadSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request, pk, capability="decide_cases")
+        try:
+            services.referral_approve(case=case, actor=request.user)
+        except (ValidationError, IllegalTransition) as exc:
+            raise _api_error(exc) from exc
+        except services.StaleCase as exc:
+            return _conflict(exc)
+        return Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+
+
+class CaseWithdrawView(ApiAuthMixin, APIView):
+    """POST {reason}: withdraw the case (any state before a determination is signed)."""
+
+    @extend_schema(request=ReasonSerializer, responses={200: CaseReadSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request, pk, capability="work_cases")
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            services.case_withdraw(
+                case=case, actor=request.user, reason=form.validated_data["reason"]
+            )
+        except (ValidationError, IllegalTransition) as exc:
+            raise _api_error(exc) from exc
+        except services.StaleCase as exc:
+            return _conflict(exc)
+        return Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+
+
+class CaseChecklistView(ApiAuthMixin, APIView):
+    """GET: the referral file checklist a–i (R-FILE-2)."""
+
+    @extend_schema(responses=ChecklistItemSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request, pk)
+        items = referral_file_checklist(case)
+        return Response(ChecklistItemSerializer(items, many=True).data)
+
+
+class MemberDetailView(ApiAuthMixin, APIView):
+    """GET: a member's PHI; only roles with PHI access; every read is logged."""
+
+    @extend_schema(responses=MemberSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        require_capability(request, "view_phi")
+        member = get_object_or_404(Member, pk=pk)
+        case = member.cases.order_by("-pk").first()
+        if case is not None:
+            access_log(request, action=AccessLog.Action.VIEW_MEMBER, case=case)
+        return Response(MemberSerializer(member).data)

@@ -1,0 +1,163 @@
+"""Shapes of cases in the REST API (R-API-1). Parsing and output only; rules are in services."""
+
+from rest_framework import serializers
+
+from cases.models import Case, Circumstance, Language, Member, ReviewType
+from cases.models.case import ExpeditedCriterion, ExpeditedDeterminedBy
+from cases.services import CaseDetails, ServiceLine
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "internal_id",
+            "first_name",
+            "last_name",
+            "cin",
+            "date_of_birth",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "language",
+        ]
+        read_only_fields = ["id", "internal_id"]
+
+
+class ServiceLineSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    description = serializers.CharField(max_length=300)
+
+
+class CaseReadSerializer(serializers.ModelSerializer):
+    internal_patient_id = serializers.CharField(source="member.internal_id", read_only=True)
+    member_id = serializers.IntegerField(read_only=True)
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    circumstances = serializers.SerializerMethodField()
+    services = ServiceLineSerializer(many=True, read_only=True)
+    diagnoses = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "version",
+            "tar_number",
+            "status",
+            "review_type",
+            "specialty",
+            "internal_patient_id",
+            "member_id",
+            "owner",
+            "received_at_plan",
+            "response_needed_by",
+            "circumstances",
+            "expedited_criterion",
+            "expedited_determined_by",
+            "life_threatening",
+            "seriously_debilitating",
+            "benefit_exclusion",
+            "experimental_investigational",
+            "services",
+            "diagnoses",
+            "questions",
+            "relevant_information",
+            "practitioner_information",
+            "medical_history",
+            "clinical_data",
+            "referral_approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_circumstances(self, case: Case) -> list[int]:
+        return [c.circumstance for c in case.circumstances.all()]
+
+    def get_diagnoses(self, case: Case) -> list[dict[str, str]]:
+        return [{"code": d.code, "description": d.description} for d in case.diagnoses.all()]
+
+    def get_questions(self, case: Case) -> list[str]:
+        return [q.text for q in case.questions.all()]
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    """The editable facts of a case; for create also the member and practitioner."""
+
+    version = serializers.IntegerField(required=False, help_text="Required for updates.")
+    tar_number = serializers.CharField(max_length=30)
+    specialty = serializers.CharField(max_length=100)
+    review_type = serializers.ChoiceField(choices=ReviewType.choices)
+    received_at_plan = serializers.DateTimeField()
+    circumstances = serializers.ListField(
+        child=serializers.ChoiceField(choices=Circumstance.choices), allow_empty=False
+    )
+    services = ServiceLineSerializer(many=True)
+    diagnosis_codes = serializers.ListField(child=serializers.CharField(max_length=10))
+    questions = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    response_needed_by = serializers.DateField(required=False, allow_null=True, default=None)
+    expedited_criterion = serializers.ChoiceField(
+        choices=ExpeditedCriterion.choices, required=False, allow_blank=True, default=""
+    )
+    expedited_determined_by = serializers.ChoiceField(
+        choices=ExpeditedDeterminedBy.choices, required=False, allow_blank=True, default=""
+    )
+    life_threatening = serializers.BooleanField(required=False, default=False)
+    seriously_debilitating = serializers.BooleanField(required=False, default=False)
+    benefit_exclusion = serializers.BooleanField(required=False, default=False)
+    experimental_investigational = serializers.BooleanField(required=False, default=False)
+    relevant_information = serializers.CharField(required=False, allow_blank=True, default="")
+    practitioner_information = serializers.CharField(required=False, allow_blank=True, default="")
+    medical_history = serializers.CharField(required=False, allow_blank=True, default="")
+    clinical_data = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def details(self) -> CaseDetails:
+        data = dict(self.validated_data)
+        data.pop("version", None)
+        data.pop("member", None)
+        data.pop("practitioner", None)
+        data["services"] = [ServiceLine(**line) for line in data["services"]]
+        data["circumstances"] = [int(c) for c in data["circumstances"]]
+        return CaseDetails(**data)
+
+
+class PractitionerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    npi = serializers.RegexField(r"^\d{10}$", required=False, allow_blank=True, default="")
+    specialty = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class MemberInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    cin = serializers.CharField(max_length=20)
+    date_of_birth = serializers.DateField()
+    address_line1 = serializers.CharField(max_length=200)
+    address_line2 = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    city = serializers.CharField(max_length=100)
+    state = serializers.CharField(max_length=2, default="CA")
+    postal_code = serializers.CharField(max_length=10)
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.ENGLISH)
+
+
+class CaseCreateSerializer(CaseWriteSerializer):
+    member = MemberInputSerializer()
+    practitioner = PractitionerInputSerializer()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    letter = serializers.CharField()
+    label = serializers.CharField()
+    present = serializers.BooleanField()
+    detail = serializers.CharField()
