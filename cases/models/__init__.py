@@ -12,6 +12,7 @@ from cases.models.case import (
     ReviewerQuestion,
     ReviewType,
 )
+from cases.models.determination import Determination, Outcome
 from cases.models.documents import Document, DocumentKind
 from cases.models.member import Language, Member, Practitioner
 from cases.models.status import Status
@@ -23,10 +24,12 @@ __all__ = [
     "CaseEvent",
     "Circumstance",
     "Diagnosis",
+    "Determination",
     "Document",
     "DocumentKind",
     "Language",
     "Member",
+    "Outcome",
     "Practitioner",
     "ReferralCircumstance",
     "RequestedService",
