@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Permission
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -99,34 +99,42 @@ def notifications_send_many(*, drafts: list[NotificationDraft]) -> list[Notifica
 def notifications_email(*, notification_ids: list[int]) -> int:
     """E-mail each notification not yet e-mailed; returns how many were sent.
 
-    Each row is claimed by a conditional update before sending, so two workers (or a
-    retry) never send the same notification twice. A failed send releases the claim.
+    Rows are claimed by one conditional UPDATE … RETURNING before sending, so two workers
+    (or a retry) never send the same notification twice. A failed send releases its claim.
     """
     sent = 0
-    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related(
-        "recipient"
-    )
-    for notification in rows:
-        address = notification.recipient.email
-        if not address:
-            continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        try:
-            email_send(
-                to=address,
-                subject=f"IMR Desk: {notification.text[:120]}",
-                body=_email_body(notification),
-            )
-        except Exception:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            logger.exception("e-mail for notification %s failed", notification.pk)
-            continue
-        sent += 1
+    for start in range(0, len(notification_ids), 1000):
+        for notification in _claim(notification_ids[start : start + 1000]):
+            try:
+                email_send(
+                    to=notification.recipient.email,
+                    subject=f"IMR Desk: {notification.text[:120]}",
+                    body=_email_body(notification),
+                )
+            except Exception:
+                Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+                logger.exception("e-mail for notification %s failed", notification.pk)
+                continue
+            sent += 1
     return sent
+
+
+def _claim(ids: list[int]) -> list[Notification]:
+    """Mark unsent rows of recipients with an address as sent; return the rows claimed."""
+    if not ids:
+        return []
+    table = Notification._meta.db_table
+    users = get_user_model()._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {table} SET emailed_at = %s WHERE id IN ({placeholders}) "  # noqa: S608
+        f"AND emailed_at IS NULL AND recipient_id IN (SELECT id FROM {users} WHERE email <> '') "
+        "RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), *ids])
+        claimed = [row[0] for row in cursor.fetchall()]
+    return list(Notification.objects.filter(pk__in=claimed).select_related("recipient"))
 
 
 def _email_body(notification: Notification) -> str:
