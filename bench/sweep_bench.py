@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imr.settings.base")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -60,17 +60,26 @@ def load(size: int, *, breached: int) -> None:
     cmo, _ = User.objects.get_or_create(username="bench.cmo", defaults={"email": "c@x.invalid"})
     cmo.groups.add(Group.objects.get(name=str(Role.CMO)))
     member = Member.objects.first() or Member.objects.create(
-        first_name="Bench", last_name="Member", cin="1", date_of_birth=date(1970, 1, 1),
-        address_line1="1 St", city="Town", postal_code="95401",
-    )  # fmt: skip
+        first_name="Bench",
+        last_name="Member",
+        cin="1",
+        date_of_birth=date(1970, 1, 1),
+        address_line1="1 St",
+        city="Town",
+        postal_code="95401",
+    )
     practitioner = Practitioner.objects.first() or Practitioner.objects.create(name="Dr B")
     cases = Case.objects.bulk_create(
         [
             Case(
-                tar_number=f"B{i}", member=member, treating_practitioner=practitioner,
-                specialty="x", received_at_plan=NOW - timedelta(days=10), owner=owner,
+                tar_number=f"B{i}",
+                member=member,
+                treating_practitioner=practitioner,
+                specialty="x",
+                received_at_plan=NOW - timedelta(days=10),
+                owner=owner,
                 status="submitted",
-            )  # fmt: skip
+            )
             for i in range(size)
         ],
         batch_size=5000,
@@ -81,11 +90,17 @@ def load(size: int, *, breached: int) -> None:
         # Past-due clocks first; the rest are due two weeks out (no warning reached).
         due = NOW - timedelta(hours=1) if i < breached else NOW + timedelta(days=14)
         clock = Clock(
-            case=case, name="imro_determination", review_type="standard",
-            trigger="imro_receipt", rule_kind="business_days", rule_amount=5,
-            on_pass="breach", started_at=due - timedelta(days=7), due_at=due,
+            case=case,
+            name="imro_determination",
+            review_type="standard",
+            trigger="imro_receipt",
+            rule_kind="business_days",
+            rule_amount=5,
+            on_pass="breach",  # noqa: S106 (not a password)
+            started_at=due - timedelta(days=7),
+            due_at=due,
             explanation={},
-        )  # fmt: skip
+        )
         clock.next_alert_at = next_alert_at(clock=clock, recorded=set(), zone=zone)
         clocks.append(clock)
     Clock.objects.bulk_create(clocks, batch_size=5000)
