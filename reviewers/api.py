@@ -1,0 +1,352 @@
+"""/api/v1/ endpoints of the registry, the IMRO loop and the reviewer portal (R-API-1).
+
+The same access helpers as the pages: staff read with PHI access and act with the
+case-work capability; reviewers reach only their current assignments (404 otherwise).
+Refusals are 400 with {"problems": [...]}, naming every reason.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from cases.access import access_log, require_capability
+from cases.models import AccessLog
+from cases.packet import packet_render
+from imr.api import ApiAuthMixin
+from reviewers import services
+from reviewers.access import (
+    _get_assignment_for_reviewer,
+    _get_case_for_staff,
+    _require_staff_reader,
+)
+from reviewers.gates import current_assignment
+from reviewers.models import (
+    ConflictAttestation,
+    ContactLogEntry,
+    Imro,
+    InformationRequest,
+    ReceivedVia,
+    Review,
+    Specialist,
+    Submission,
+)
+from reviewers.selectors import portal_case, portal_case_list, reviewer_suggestions
+from reviewers.serializers import (
+    AnswerInput,
+    AssignmentInput,
+    AssignmentSerializer,
+    AttestationInput,
+    AttestationSerializer,
+    ContactInput,
+    ContactSerializer,
+    ImroSerializer,
+    InformationRequestSerializer,
+    PortalCaseSerializer,
+    PortalListItemSerializer,
+    QuestionInput,
+    ReviewInput,
+    ReviewSerializer,
+    SpecialistSerializer,
+    StaffAttestationInput,
+    StaffReviewInput,
+    SubmissionSerializer,
+    SubmitInput,
+    SuggestionSerializer,
+)
+
+
+def _act(
+    request: Request, form: Serializer, action: Callable[[dict], object], out: type[Serializer]
+) -> Response:
+    """Parse, run the service, answer 201 with the result or 400 with every problem."""
+    form.is_valid(raise_exception=True)
+    try:
+        result = action(form.validated_data)
+    except services.ReviewerRefused as refused:
+        raise ApiValidationError({"problems": refused.problems}) from refused
+    return Response(out(result).data, status=status.HTTP_201_CREATED)
+
+
+# The registry (read-only here; Administrators edit it in the admin).
+
+
+class ImroListView(ApiAuthMixin, generics.ListAPIView):
+    serializer_class = ImroSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        _require_staff_reader(self.request)
+        return Imro.objects.order_by("name")
+
+
+class ImroDetailView(ApiAuthMixin, generics.RetrieveAPIView):
+    serializer_class = ImroSerializer
+
+    def get_queryset(self):
+        _require_staff_reader(self.request)
+        return Imro.objects.all()
+
+
+class SpecialistListView(ApiAuthMixin, generics.ListAPIView):
+    serializer_class = SpecialistSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        _require_staff_reader(self.request)
+        return Specialist.objects.select_related("specialty", "subspecialty", "imro")
+
+
+class SpecialistDetailView(ApiAuthMixin, generics.RetrieveAPIView):
+    serializer_class = SpecialistSerializer
+
+    def get_queryset(self):
+        _require_staff_reader(self.request)
+        return Specialist.objects.select_related("specialty", "subspecialty", "imro")
+
+
+# One case's IMRO loop, for UM staff.
+
+
+class SuggestionsView(ApiAuthMixin, APIView):
+    """GET: eligible reviewers of the same or similar specialty, no conflict (R-REV-2)."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        return Response(SuggestionSerializer(reviewer_suggestions(case), many=True).data)
+
+
+class AssignmentView(ApiAuthMixin, APIView):
+    """GET: the current assignment (or null). POST {specialist, outside_suggestion_reason}."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        assignment = current_assignment(case)
+        return Response(AssignmentSerializer(assignment).data if assignment else None)
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        return _act(
+            request,
+            AssignmentInput(data=request.data),
+            lambda data: services.assignment_create(case=case, actor=request.user, **data),
+            AssignmentSerializer,
+        )
+
+
+class AttestationListView(ApiAuthMixin, APIView):
+    """GET: every attestation on the case. POST: record a signed one received by UM staff."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        attestations = ConflictAttestation.objects.filter(case=case)
+        return Response(AttestationSerializer(attestations, many=True).data)
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        form = StaffAttestationInput(data=request.data)
+        return _act(
+            request,
+            form,
+            lambda data: services.attestation_record(
+                case=case,
+                specialist=data["specialist"],
+                actor=request.user,
+                answers=form.answers(),
+                notes=data["notes"],
+            ),
+            AttestationSerializer,
+        )
+
+
+class SubmissionView(ApiAuthMixin, APIView):
+    """GET: the submission (or null). POST {delivery: portal|email}: submit (R-TRK-1)."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        submission = Submission.objects.filter(case=case).first()
+        return Response(SubmissionSerializer(submission).data if submission else None)
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        return _act(
+            request,
+            SubmitInput(data=request.data),
+            lambda data: services.case_submit(
+                case=case, actor=request.user, delivery=data["delivery"]
+            ),
+            SubmissionSerializer,
+        )
+
+
+class ContactListView(ApiAuthMixin, APIView):
+    """GET: the contact log in order. POST {at, channel, with_whom, summary} (R-TRK-2)."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        entries = ContactLogEntry.objects.filter(case=case).select_related("by")
+        return Response(ContactSerializer(entries, many=True).data)
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        return _act(
+            request,
+            ContactInput(data=request.data),
+            lambda data: services.contact_log_add(case=case, actor=request.user, **data),
+            ContactSerializer,
+        )
+
+
+class InformationRequestListView(ApiAuthMixin, APIView):
+    """GET: the reviewer's questions on the case, open and answered."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        questions = InformationRequest.objects.filter(case=case)
+        return Response(InformationRequestSerializer(questions, many=True).data)
+
+
+class InformationRequestAnswerView(ApiAuthMixin, APIView):
+    """POST {answer}: UM staff answer a question (no member PHI in the answer)."""
+
+    def post(self, request: Request, case_pk: int, pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        question = get_object_or_404(InformationRequest, case=case, pk=pk)
+        return _act(
+            request,
+            AnswerInput(data=request.data),
+            lambda data: services.information_request_answer(
+                information_request=question, actor=request.user, answer=data["answer"]
+            ),
+            InformationRequestSerializer,
+        )
+
+
+class ReviewView(ApiAuthMixin, APIView):
+    """GET: the reviewer's determination (or null). POST (multipart): record one received
+    outside the portal, with the time it arrived (R-TRK-4)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        review = Review.objects.filter(case=case).first()
+        return Response(ReviewSerializer(review).data if review else None)
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        return _act(
+            request,
+            StaffReviewInput(data=request.data),
+            lambda data: services.review_record(
+                case=case,
+                actor=request.user,
+                uploaded_file=data.pop("file"),
+                received_via=ReceivedVia.STAFF,
+                **data,
+            ),
+            ReviewSerializer,
+        )
+
+
+# The reviewer portal.
+
+
+class PortalCaseListView(ApiAuthMixin, APIView):
+    def get(self, request: Request) -> Response:
+        require_capability(request, "review_assigned_cases")
+        items = portal_case_list(request.user)
+        return Response(PortalListItemSerializer(items, many=True).data)
+
+
+class PortalCaseView(ApiAuthMixin, APIView):
+    """GET: the de-identified case; the view is access-logged (R-TRK-8)."""
+
+    def get(self, request: Request, case_pk: int) -> Response:
+        assignment = _get_assignment_for_reviewer(request, case_pk)
+        access_log(request, action=AccessLog.Action.VIEW_PORTAL, case=assignment.case)
+        return Response(PortalCaseSerializer(portal_case(assignment)).data)
+
+
+class PortalPacketView(ApiAuthMixin, APIView):
+    """GET: the packet PDF, once the case is submitted; the download is access-logged."""
+
+    def get(self, request: Request, case_pk: int) -> HttpResponse:
+        assignment = _get_assignment_for_reviewer(request, case_pk)
+        if not portal_case(assignment).submitted:
+            raise NotFound("The file has not been sent to you yet.")
+        pdf = packet_render(case=assignment.case)
+        access_log(request, action=AccessLog.Action.DOWNLOAD_PACKET, case=assignment.case)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="IMR packet {assignment.case.member.internal_id}.pdf"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class PortalAttestationView(ApiAuthMixin, APIView):
+    """POST: the assigned reviewer's own attestation (H&S Code 1374.32(c))."""
+
+    parser_classes = [JSONParser, FormParser]
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        assignment = _get_assignment_for_reviewer(request, case_pk)
+        form = AttestationInput(data=request.data)
+        return _act(
+            request,
+            form,
+            lambda data: services.attestation_record(
+                case=assignment.case,
+                specialist=assignment.specialist,
+                actor=request.user,
+                answers=form.answers(),
+                notes=data["notes"],
+                via_portal=True,
+            ),
+            AttestationSerializer,
+        )
+
+
+class PortalQuestionView(ApiAuthMixin, APIView):
+    """POST {question}: ask the plan for information (open until answered)."""
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        assignment = _get_assignment_for_reviewer(request, case_pk)
+        return _act(
+            request,
+            QuestionInput(data=request.data),
+            lambda data: services.information_request_ask(
+                case=assignment.case, actor=request.user, question=data["question"]
+            ),
+            InformationRequestSerializer,
+        )
+
+
+class PortalReviewView(ApiAuthMixin, APIView):
+    """POST (multipart): upload the written determination with its structured fields."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request: Request, case_pk: int) -> Response:
+        assignment = _get_assignment_for_reviewer(request, case_pk)
+        return _act(
+            request,
+            ReviewInput(data=request.data),
+            lambda data: services.review_record(
+                case=assignment.case,
+                actor=request.user,
+                uploaded_file=data.pop("file"),
+                received_via=ReceivedVia.PORTAL,
+                **data,
+            ),
+            ReviewSerializer,
+        )

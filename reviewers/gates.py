@@ -1,0 +1,74 @@
+"""The submission gates (R-FILE-2, R-REF-3, R-REF-4, R-REV-2, R-REF-6), all at once.
+
+A pure read: case_submit calls it under the case's row lock, and the reviewer panel
+calls it to show what still stands between the case and submission.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from cases.checklist import referral_file_missing
+from cases.eligibility import approval_problems, eligibility_problems
+from cases.models import Case, Status
+from cases.workflow import IllegalTransition, check_transition
+from reviewers.delivery import Deliverer
+from reviewers.models import Assignment, ConflictAttestation, Submission
+
+
+def current_assignment(case: Case) -> Assignment | None:
+    return (
+        Assignment.objects.select_related("specialist", "imro", "specialist__imro")
+        .filter(case=case, ended_at=None)
+        .first()
+    )
+
+
+def submission_problems(
+    case: Case, *, deliverer: Deliverer | None = None, on: date | None = None
+) -> list[str]:
+    """Every reason the case cannot be submitted now; empty when it can."""
+    on = on or timezone.localdate()
+    submitted = Submission.objects.filter(case=case).first()
+    if submitted is not None:
+        local = timezone.localtime(submitted.submitted_at)
+        return [f"The case was already submitted on {local:%Y-%m-%d %H:%M}; it is not sent twice."]
+    problems: list[str] = []
+    try:
+        check_transition(case.status, Status.SUBMITTED)
+    except IllegalTransition as error:
+        problems.append(str(error))
+    problems += referral_file_missing(case)
+    problems += eligibility_problems(case)
+    problems += approval_problems(case)
+    problems += _reviewer_problems(case, deliverer=deliverer, on=on)
+    return problems
+
+
+def _reviewer_problems(case: Case, *, deliverer: Deliverer | None, on: date) -> list[str]:
+    assignment = current_assignment(case)
+    if assignment is None:
+        return [
+            "No reviewer is assigned: choose an eligible IMRO reviewer or specialist (R-REV-2)."
+        ]
+    specialist = assignment.specialist
+    problems = []
+    reasons = specialist.ineligibility_reasons(on)
+    if reasons:
+        problems.append(
+            f"The assigned reviewer {specialist.name} is no longer eligible: {'; '.join(reasons)}."
+        )
+    attestation = ConflictAttestation.objects.filter(case=case, specialist=specialist).first()
+    if attestation is None:
+        problems.append(
+            f"{specialist.name} has not attested to having no conflict of interest on this case "
+            "(Health & Safety Code 1374.32(c), R-REF-6)."
+        )
+    elif attestation.has_conflict:
+        problems.append(
+            f"{specialist.name} declared a conflict of interest on this case "
+            f"({'; '.join(attestation.declared)}) and cannot review it."
+        )
+    if deliverer is not None:
+        problems += deliverer.problems(assignment=assignment)
+    return problems
