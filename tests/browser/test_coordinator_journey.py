@@ -9,7 +9,11 @@ from cases.models import Case
 from tests.browser.conftest import assert_accessible, sign_in, snap
 from tests.cases.factories_documents import pdf_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# serialized_rollback restores the rows data migrations seed (roles, holidays, specialties).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_login_page_is_accessible(page):
