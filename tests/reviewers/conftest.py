@@ -1,0 +1,204 @@
+"""Cases, registry rows and the IMRO loop built for reviewer tests.
+
+Cases are built with the ORM; the registry's specialty list comes from the data
+migration. Times are fixed: the tests run in March 2026, credentials expire in 2030
+unless a test says otherwise.
+"""
+
+import itertools
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.models import (
+    Case,
+    Circumstance,
+    Diagnosis,
+    Member,
+    Practitioner,
+    ReferralCircumstance,
+    RequestedService,
+    ReviewerQuestion,
+    Status,
+)
+from imr.roles import Role
+from reviewers import services
+from reviewers.models import Imro, Specialist, Specialty
+from tests.conftest import make_user
+
+LA = ZoneInfo("America/Los_Angeles")
+# PHI that must never reach the portal: each is searched for in portal responses.
+MEMBER = {
+    "first_name": "Philomena",
+    "last_name": "Quackenbush",
+    "cin": "98765432A",
+    "date_of_birth": date(1961, 4, 5),
+    "address_line1": "12 Orchard Lane",
+    "city": "Petaluma",
+    "postal_code": "95401",
+}
+PHI_STRINGS = [
+    "Philomena",
+    "Quackenbush",
+    "98765432A",
+    "1961-04-05",
+    "04/05/1961",
+    "April 5, 1961",
+    "12 Orchard Lane",
+    "Petaluma",
+]
+FAR = date(2030, 12, 31)
+_tar = itertools.count(5000)
+_license = itertools.count(10000)
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LA)
+
+
+# Monday 2 March 2026, 10:00 in the plan's zone: no holiday within the IMRO clock.
+NOW = local(2026, 3, 2, 10, 0)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def private_documents(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None},
+        },
+    }
+
+
+def make_case(*, owner, specialty: str = "Cardiology", complete: bool = True, **extra) -> Case:
+    """A case in 'assembling' with, when complete, every item a–i, a circumstance and the
+    CMO's approval: ready to submit once a reviewer is assigned and has attested."""
+    member = Member.objects.create(**MEMBER)
+    practitioner = Practitioner.objects.create(name="Dr. Treating Example", specialty=specialty)
+    fields = {
+        "tar_number": f"TAR-{next(_tar)}",
+        "member": member,
+        "treating_practitioner": practitioner,
+        "specialty": specialty,
+        "received_at_plan": local(2026, 2, 27, 9, 0),
+        "owner": owner,
+        "status": Status.ASSEMBLING,
+    }
+    if complete:
+        fields |= {
+            "response_needed_by": date(2026, 3, 20),
+            "relevant_information": "Relevant information text.",
+            "practitioner_information": "Practitioner letter text.",
+            "medical_history": "History text.",
+            "clinical_data": "Clinical data text.",
+            "referral_approved_at": local(2026, 2, 27, 12, 0),
+        }
+    case = Case.objects.create(**(fields | extra))
+    if complete:
+        approver = make_user(f"approver-{case.pk}", Role.CMO)
+        Case.objects.filter(pk=case.pk).update(referral_approved_by=approver)
+        RequestedService.objects.create(
+            case=case, code_system="CPT", code="33361", description="Transcatheter valve"
+        )
+        Diagnosis.objects.create(case=case, code="I35.0", description="Aortic stenosis")
+        ReviewerQuestion.objects.create(case=case, text="Is the procedure medically necessary?")
+        ReferralCircumstance.objects.create(case=case, circumstance=Circumstance.EFFICACY_OR_SCOPE)
+        case.refresh_from_db()
+    return case
+
+
+def make_imro(name: str = "Test IMRO", **extra) -> Imro:
+    fields = {
+        "name": name,
+        "contract_start": date(2025, 1, 1),
+        "contract_end": FAR,
+        "contact_name": "Imro Contact",
+        "secure_delivery_address": f"secure@{name.lower().replace(' ', '-')}.example.invalid",
+        "charge_standard": Decimal("400.00"),
+        "charge_expedited": Decimal("550.00"),
+        "charge_retrospective": Decimal("350.00"),
+    }
+    return Imro.objects.create(**(fields | extra))
+
+
+def make_specialist(
+    name: str,
+    *,
+    specialty: str = "Internal Medicine",
+    subspecialty: str | None = "Cardiovascular Disease",
+    imro: Imro | None = None,
+    user=None,
+    **extra,
+) -> Specialist:
+    fields = {
+        "name": name,
+        "specialty": Specialty.objects.get(name=specialty),
+        "subspecialty": Specialty.objects.get(name=subspecialty) if subspecialty else None,
+        "board_certified": True,
+        "board_certification_expires": FAR,
+        "license_state": "CA",
+        "license_number": f"A{next(_license)}",
+        "license_expires": FAR,
+        "actively_practicing": True,
+        "imro": imro,
+        "user": user,
+        "qualifications": "Board-certified cardiologist in active practice.",
+    }
+    return Specialist.objects.create(**(fields | extra))
+
+
+NO_CONFLICT = {
+    "plan_or_officers": False,
+    "treating_physician_or_group": False,
+    "facility": False,
+    "manufacturer": False,
+    "member_or_family": False,
+}
+
+
+def ready_to_submit(case: Case, specialist: Specialist, actor) -> Case:
+    services.assignment_create(case=case, specialist=specialist, actor=actor)
+    services.attestation_record(case=case, specialist=specialist, actor=actor, answers=NO_CONFLICT)
+    return case
+
+
+def submitted(case: Case, specialist: Specialist, actor, delivery: str = "portal") -> Case:
+    ready_to_submit(case, specialist, actor)
+    services.case_submit(case=case, actor=actor, delivery=delivery)
+    case.refresh_from_db()
+    return case
+
+
+def determination_file(text: str = "Written determination: overturn.") -> SimpleUploadedFile:
+    return SimpleUploadedFile("determination.txt", text.encode(), content_type="text/plain")
+
+
+@pytest.fixture
+def imro(db):
+    return make_imro()
+
+
+@pytest.fixture
+def reviewer_b(db):
+    return make_user("reviewer.b", Role.IMRO_REVIEWER)
+
+
+@pytest.fixture
+def specialist_a(imro, reviewer):
+    return make_specialist("Dr. Alpha Reviewer", imro=imro, user=reviewer)
+
+
+@pytest.fixture
+def specialist_b(imro, reviewer_b):
+    return make_specialist("Dr. Beta Reviewer", imro=imro, user=reviewer_b)
