@@ -12,8 +12,10 @@ from cases.models.case import (
     ReviewerQuestion,
     ReviewType,
 )
+from cases.models.closure import CaseResolution, TarAttachment, TarBundle
 from cases.models.determination import Determination, Outcome
 from cases.models.documents import Document, DocumentKind
+from cases.models.letters import Letter, LetterChannel, LetterTemplate, Party
 from cases.models.member import Language, Member, Practitioner
 from cases.models.status import Status
 
@@ -22,18 +24,25 @@ __all__ = [
     "AuditedDateChange",
     "Case",
     "CaseEvent",
+    "CaseResolution",
     "Circumstance",
     "Diagnosis",
     "Determination",
     "Document",
     "DocumentKind",
     "Language",
+    "Letter",
+    "LetterChannel",
+    "LetterTemplate",
     "Member",
     "Outcome",
+    "Party",
     "Practitioner",
     "ReferralCircumstance",
     "RequestedService",
     "ReviewType",
     "ReviewerQuestion",
     "Status",
+    "TarAttachment",
+    "TarBundle",
 ]
