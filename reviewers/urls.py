@@ -14,7 +14,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/questions/", views_portal.ask, name="ask"),
     path("cases/<int:case_pk>/determination/", views_portal.determination, name="determination"),
     # UM staff (the panel on the case page posts here).
-    path("staff/registry/", views.registry, name="registry"),
+    path("staff/registry/", views.registry, name="staff_registry"),
     path("staff/cases/<int:case_pk>/", views.staff_case, name="staff_case"),
     path("staff/cases/<int:case_pk>/assign/", views.assign, name="staff_assign"),
     path("staff/cases/<int:case_pk>/attest/", views.attest, name="staff_attest"),

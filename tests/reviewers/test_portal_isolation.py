@@ -121,7 +121,10 @@ def test_an_imro_coordinator_sees_the_imros_cases_and_no_others(coordinator, imr
     imro.save()
     other_imro = make_imro("Other IMRO")
     other = submitted(
-        make_case(owner=coordinator), make_specialist("Dr. Other", imro=other_imro), coordinator
+        make_case(owner=coordinator),
+        make_specialist("Dr. Other", imro=other_imro),
+        coordinator,
+        delivery="email",
     )
     client = client_for(imro_coordinator)
 

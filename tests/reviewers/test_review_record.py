@@ -57,11 +57,16 @@ def test_an_upload_before_the_due_time_stops_the_clock_as_met(case, reviewer, cm
     assert (clock.status, clock.stopped_at) == ("met", local(2026, 3, 6, 15, 0))
     case.refresh_from_db()
     assert case.status == Status.REVIEW_RECEIVED
-    (note,) = Notification.objects.filter(kind="review_received")
-    assert note.recipient == cmo
-    assert note.link == f"/cases/{case.pk}/"
-    for phi in PHI_STRINGS:
-        assert phi not in note.text
+    notes = Notification.objects.filter(kind="review_received", case=case)
+    # Every CMO and Physician Designee (the cases' approvers too), once each.
+    recipients = [note.recipient for note in notes]
+    assert cmo in recipients
+    assert len(recipients) == len(set(recipients))
+    assert all(user.has_perm("imr.decide_cases") for user in recipients)
+    for note in notes:
+        assert note.link == f"/cases/{case.pk}/"
+        for phi in PHI_STRINGS:
+            assert phi not in note.text
 
 
 @pytest.mark.django_db
