@@ -172,6 +172,8 @@ def case_create(
     _write_children(case, details, services, diagnoses)
     case_event_add(case=case, kind="case_opened", summary="Case opened at intake.", actor=actor)
     clocks_start(case=case, trigger="plan_receipt", at=case.received_at_plan, actor=actor)
+    if case.response_needed_by is not None:
+        clocks_start(case=case, trigger="response_needed", actor=actor)
     return case
 
 
@@ -192,7 +194,10 @@ def case_update(
             f"The referral file cannot be edited once the case is “{case.get_status_display()}”."
         )
     services, diagnoses = _validated_codes(details)
-    review_type_changed = case.review_type != details.review_type
+    clock_inputs_changed = (case.review_type, case.response_needed_by) != (
+        details.review_type,
+        details.response_needed_by,
+    )
     for name in _SCALAR_FIELDS:
         setattr(case, name, getattr(details, name))
     case.full_clean(exclude=["member", "treating_practitioner", "owner"])
@@ -200,7 +205,7 @@ def case_update(
     case.save()
     _write_children(case, details, services, diagnoses)
     case_event_add(case=case, kind="case_edited", summary="Referral file edited.", actor=actor)
-    if review_type_changed:
+    if clock_inputs_changed:
         clocks_recompute_for_case(case=case, actor=actor)
     return case
 

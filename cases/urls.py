@@ -1,10 +1,11 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_queue
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("cmo/", views_queue.cmo_view, name="cmo"),
     path("new/", views.case_intake, name="intake"),
     path("codes/icd10/", views.icd10_suggest, name="icd10_suggest"),
     path("audited-dates/", views.audited_date_changes, name="audited_dates"),

@@ -1,12 +1,22 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from cases.views_queue import work_queue
 from imr.health import run_health_checks
+from imr.roles import perm
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is: the queue, the reviewer portal or the reports."""
+    user = request.user
+    if user.has_perm(perm("work_cases")):
+        return work_queue(request)
+    if user.has_perm(perm("review_assigned_cases")):
+        return redirect("reviewers:home")
+    if user.has_perm(perm("view_reports")) and not user.is_staff:
+        return redirect("reports:report")
     return render(request, "imr/home.html")
 
 

@@ -33,12 +33,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "django_htmx",
     "axes",
     "imr",
     "cases",
     "timelines",
     "notifications",
     "reviewers",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +75,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "imr.context_processors.navigation",
-            ],
                 "notifications.context_processors.notification_bell",
+            ],
         },
     },
 ]
@@ -162,9 +164,9 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25, minimum=1) * 1024 * 1024
-FILE_UPLOAD_PERMISSIONS = 0o600
 # Where the default UM documentation system seam drops TAR bundles (cases.closure).
 TAR_BUNDLE_DIR = env_path("TAR_BUNDLE_DIR", VAR_DIR / "tar-bundles")
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -1,0 +1,90 @@
+"""The staff work queue (R-TRK-3) and the CMO's to-do list: reads only, constant queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from cases.models import Case, Determination, Status
+from reviewers.models import Assignment
+from timelines.calendar import business_calendar
+from timelines.selectors import BADGES, due_window, work_queue
+
+BUCKETS = ("overdue", "today", "next", "later")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    window: str = ""
+    status: str = ""
+    review_type: str = ""
+    imro: str = ""
+    owner: str = ""
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    badge: str
+    badge_text: str
+
+
+def _with_imro(cases: QuerySet[Case]) -> QuerySet[Case]:
+    current = Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+    return cases.annotate(imro_name=Subquery(current.values("imro__name")[:1]))
+
+
+def queue_page(
+    *, user: AbstractBaseUser, filters: QueueFilters, now: datetime | None = None, limit: int = 200
+) -> dict:
+    """Open cases by nearest due clock, with counts per due bucket (3 queries in all)."""
+    now = now or timezone.now()
+    calendar = business_calendar()
+    cases = work_queue(user=user, mine=filters.mine, window=filters.window or None, now=now)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.review_type:
+        cases = cases.filter(review_type=filters.review_type)
+    if filters.owner:
+        cases = cases.filter(owner__username=filters.owner)
+    cases = _with_imro(cases.select_related("member", "owner"))
+    if filters.imro:
+        cases = cases.filter(imro_name=filters.imro)
+
+    today = calendar.local(now).date()
+    end_today = calendar.end_of_day(today)
+    end_next = calendar.end_of_day(calendar.next_business_day(today))
+    counts = work_queue(user=user, mine=filters.mine, now=now).aggregate(
+        overdue=Count("pk", filter=Q(next_due_at__lt=now)),
+        today=Count("pk", filter=Q(next_due_at__gte=now, next_due_at__lte=end_today)),
+        next=Count("pk", filter=Q(next_due_at__gt=end_today, next_due_at__lte=end_next)),
+        later=Count("pk", filter=Q(next_due_at__gt=end_next)),
+        none=Count("pk", filter=Q(next_due_at__isnull=True)),
+    )
+    rows = []
+    for case in cases[:limit]:
+        if case.next_due_at is None:
+            badge = ""
+        else:
+            badge = due_window(due_at=case.next_due_at, now=now, calendar=calendar)
+        rows.append(QueueRow(case=case, badge=badge, badge_text=BADGES.get(badge, "No clock")))
+    return {"rows": rows, "counts": counts, "now": now}
+
+
+def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:
+    """What waits for the CMO or a Physician Designee, oldest clock first."""
+    now = now or timezone.now()
+    signed = Determination.objects.filter(case=OuterRef("pk"), signed_at__isnull=False)
+    base = work_queue(now=now).select_related("member", "owner")
+    return {
+        "approvals": list(
+            base.filter(referral_approved_at__isnull=True, status=Status.INTAKE)[:100]
+        ),
+        "extensions": list(base.filter(review_type="expedited", status=Status.SUBMITTED)[:100]),
+        "signatures": list(
+            base.filter(status=Status.REVIEW_RECEIVED).exclude(Exists(signed))[:100]
+        ),
+    }

@@ -1,0 +1,86 @@
+"""The staff home page: the work queue with due buckets, filters and a refreshable table."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Status
+from tests.cases.factories import open_case
+from tests.conftest import client_for
+from timelines.models import Clock
+
+pytestmark = pytest.mark.django_db
+
+
+def _due(case, when):
+    Clock.objects.filter(case=case).update(due_at=when)
+
+
+def test_the_queue_orders_by_nearest_clock_and_counts_buckets(coordinator):
+    now = timezone.now()
+    late = open_case(coordinator, tar_number="TAR-LATE")
+    soon = open_case(coordinator, tar_number="TAR-SOON")
+    _due(late, now - timedelta(hours=3))
+    _due(soon, now + timedelta(days=20))
+    html = client_for(coordinator).get(reverse("home")).content.decode()
+    assert html.index("TAR-LATE") < html.index("TAR-SOON")
+    assert "Overdue: <strong>1</strong>" in html
+    assert "Later: <strong>1</strong>" in html
+    assert 'hx-trigger="every 60s"' in html
+    assert "/static/django_htmx/htmx-2" in html or "htmx" in html
+
+
+def test_filters_window_and_mine(coordinator, cmo):
+    now = timezone.now()
+    late = open_case(coordinator, tar_number="TAR-LATE")
+    _due(late, now - timedelta(hours=1))
+    other = open_case(cmo, tar_number="TAR-CMO")
+    _due(other, now + timedelta(days=20))
+    client = client_for(coordinator)
+    overdue = client.get(reverse("home"), {"window": "overdue"}).content.decode()
+    assert "TAR-LATE" in overdue and "TAR-CMO" not in overdue
+    mine = client_for(cmo).get(reverse("home"), {"mine": "1"}).content.decode()
+    assert "TAR-CMO" in mine and "TAR-LATE" not in mine
+
+
+def test_closed_cases_are_not_in_the_queue(coordinator):
+    case = open_case(coordinator, tar_number="TAR-CLOSED")
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    html = client_for(coordinator).get(reverse("home")).content.decode()
+    assert "TAR-CLOSED" not in html
+
+
+def test_the_partial_table_refresh_does_not_extend_the_session(coordinator):
+    client = client_for(coordinator)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        partial = client.get(reverse("home"), {"partial": "1"}, headers={"X-IMR-Background": "1"})
+        assert partial.status_code == 200
+        assert "<h1>" not in partial.content.decode()
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_query_count_does_not_grow_with_cases(coordinator, django_assert_max_num_queries):
+    for n in range(3):
+        open_case(coordinator, tar_number=f"TAR-{n}")
+    client = client_for(coordinator)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(14) as small:
+        client.get(reverse("home"))
+    for n in range(3, 25):
+        open_case(coordinator, tar_number=f"TAR-{n}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("home"))
+
+
+def test_the_cmo_sees_what_waits_for_them(coordinator, cmo):
+    open_case(coordinator, tar_number="TAR-APPROVE-ME")
+    html = client_for(cmo).get(reverse("cases:cmo")).content.decode()
+    assert "TAR-APPROVE-ME" in html
+    assert client_for(coordinator).get(reverse("cases:cmo")).status_code == 403
