@@ -52,6 +52,11 @@ def make_case(
 
 
 @pytest.fixture
-def roles(transactional_db):
-    """Role groups again: a transactional test starts from flushed tables."""
+def roles(transactional_db, django_db_serialized_rollback):
+    """Real commits, with the migrations' data (roles, holidays) restored around the test.
+
+    A transactional test flushes every table; serialized rollback reloads the seeded rows
+    so later transactional tests, ours or other apps', still find them. The role groups are
+    synced again in case an earlier test flushed them without restoring.
+    """
     sync_role_groups(apps)
