@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -119,6 +121,7 @@ class SpecialistDetailView(ApiAuthMixin, generics.RetrieveAPIView):
 class SuggestionsView(ApiAuthMixin, APIView):
     """GET: eligible reviewers of the same or similar specialty, no conflict (R-REV-2)."""
 
+    @extend_schema(responses=SuggestionSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         return Response(SuggestionSerializer(reviewer_suggestions(case), many=True).data)
@@ -127,11 +130,13 @@ class SuggestionsView(ApiAuthMixin, APIView):
 class AssignmentView(ApiAuthMixin, APIView):
     """GET: the current assignment (or null). POST {specialist, outside_suggestion_reason}."""
 
+    @extend_schema(responses=AssignmentSerializer)
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         assignment = current_assignment(case)
         return Response(AssignmentSerializer(assignment).data if assignment else None)
 
+    @extend_schema(request=AssignmentInput, responses={201: AssignmentSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="work_cases")
         return _act(
@@ -145,11 +150,13 @@ class AssignmentView(ApiAuthMixin, APIView):
 class AttestationListView(ApiAuthMixin, APIView):
     """GET: every attestation on the case. POST: record a signed one received by UM staff."""
 
+    @extend_schema(responses=AttestationSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         attestations = ConflictAttestation.objects.filter(case=case)
         return Response(AttestationSerializer(attestations, many=True).data)
 
+    @extend_schema(request=StaffAttestationInput, responses={201: AttestationSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="work_cases")
         form = StaffAttestationInput(data=request.data)
@@ -170,11 +177,13 @@ class AttestationListView(ApiAuthMixin, APIView):
 class SubmissionView(ApiAuthMixin, APIView):
     """GET: the submission (or null). POST {delivery: portal|email}: submit (R-TRK-1)."""
 
+    @extend_schema(responses=SubmissionSerializer)
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         submission = Submission.objects.filter(case=case).first()
         return Response(SubmissionSerializer(submission).data if submission else None)
 
+    @extend_schema(request=SubmitInput, responses={201: SubmissionSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="work_cases")
         return _act(
@@ -190,11 +199,13 @@ class SubmissionView(ApiAuthMixin, APIView):
 class ContactListView(ApiAuthMixin, APIView):
     """GET: the contact log in order. POST {at, channel, with_whom, summary} (R-TRK-2)."""
 
+    @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         entries = ContactLogEntry.objects.filter(case=case).select_related("by")
         return Response(ContactSerializer(entries, many=True).data)
 
+    @extend_schema(request=ContactInput, responses={201: ContactSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="work_cases")
         return _act(
@@ -208,6 +219,7 @@ class ContactListView(ApiAuthMixin, APIView):
 class InformationRequestListView(ApiAuthMixin, APIView):
     """GET: the reviewer's questions on the case, open and answered."""
 
+    @extend_schema(responses=InformationRequestSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         questions = InformationRequest.objects.filter(case=case)
@@ -217,6 +229,7 @@ class InformationRequestListView(ApiAuthMixin, APIView):
 class InformationRequestAnswerView(ApiAuthMixin, APIView):
     """POST {answer}: UM staff answer a question (no member PHI in the answer)."""
 
+    @extend_schema(request=AnswerInput, responses={201: InformationRequestSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="work_cases")
         question = get_object_or_404(InformationRequest, case=case, pk=pk)
@@ -236,11 +249,13 @@ class ReviewView(ApiAuthMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(responses=ReviewSerializer)
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         review = Review.objects.filter(case=case).first()
         return Response(ReviewSerializer(review).data if review else None)
 
+    @extend_schema(request=StaffReviewInput, responses={201: ReviewSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="work_cases")
         return _act(
@@ -261,6 +276,7 @@ class ReviewView(ApiAuthMixin, APIView):
 
 
 class PortalCaseListView(ApiAuthMixin, APIView):
+    @extend_schema(operation_id="portal_cases_list", responses=PortalListItemSerializer(many=True))
     def get(self, request: Request) -> Response:
         require_capability(request, "review_assigned_cases")
         items = portal_case_list(request.user)
@@ -270,6 +286,7 @@ class PortalCaseListView(ApiAuthMixin, APIView):
 class PortalCaseView(ApiAuthMixin, APIView):
     """GET: the de-identified case; the view is access-logged (R-TRK-8)."""
 
+    @extend_schema(operation_id="portal_case_retrieve", responses=PortalCaseSerializer)
     def get(self, request: Request, case_pk: int) -> Response:
         assignment = _get_assignment_for_reviewer(request, case_pk)
         access_log(request, action=AccessLog.Action.VIEW_PORTAL, case=assignment.case)
@@ -279,6 +296,7 @@ class PortalCaseView(ApiAuthMixin, APIView):
 class PortalPacketView(ApiAuthMixin, APIView):
     """GET: the packet PDF, once the case is submitted; the download is access-logged."""
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, case_pk: int) -> HttpResponse:
         assignment = _get_assignment_for_reviewer(request, case_pk)
         if not portal_case(assignment).submitted:
@@ -298,6 +316,7 @@ class PortalAttestationView(ApiAuthMixin, APIView):
 
     parser_classes = [JSONParser, FormParser]
 
+    @extend_schema(request=AttestationInput, responses={201: AttestationSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         assignment = _get_assignment_for_reviewer(request, case_pk)
         form = AttestationInput(data=request.data)
@@ -319,6 +338,7 @@ class PortalAttestationView(ApiAuthMixin, APIView):
 class PortalQuestionView(ApiAuthMixin, APIView):
     """POST {question}: ask the plan for information (open until answered)."""
 
+    @extend_schema(request=QuestionInput, responses={201: InformationRequestSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         assignment = _get_assignment_for_reviewer(request, case_pk)
         return _act(
@@ -336,6 +356,7 @@ class PortalReviewView(ApiAuthMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request=ReviewInput, responses={201: ReviewSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         assignment = _get_assignment_for_reviewer(request, case_pk)
         return _act(
