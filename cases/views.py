@@ -18,6 +18,7 @@ from cases.forms import (
     case_initial,
 )
 from cases.models import AccessLog, Status
+from cases.selectors_decision import decision_panel_for_case
 from cases.workflow import IllegalTransition
 from timelines.selectors import clocks_for_case
 
@@ -74,6 +75,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.case_detail_context(case)
     context.update(case_documents_context(case=context["case"]))
     context["clocks"] = clocks_for_case(context["case"])
+    context["decision"] = decision_panel_for_case(context["case"])
     context["withdraw_form"] = WithdrawForm()
     context["received_form"] = ReceivedAtPlanChangeForm()
     return render(request, "cases/detail.html", context)

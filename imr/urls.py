@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("cases/", include("cases.urls")),
     path("cases/", include("cases.urls_documents")),
+    path("cases/", include("cases.urls_decision")),
     path("timelines/", include("timelines.urls")),
     path("portal/", include("reviewers.urls")),
     path("notifications/", include("notifications.urls")),
