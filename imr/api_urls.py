@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("timelines.api_urls")),
     path("", include("reviewers.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("reports.api_urls")),
 ]

@@ -9,7 +9,7 @@ _NAV = [
     ("Cases", "cases:list", "view_phi"),
     ("New case", "cases:intake", "work_cases"),
     ("Audited dates", "cases:audited_dates", "change_audited_dates"),
-    ("Reports", "home", "view_reports"),
+    ("Reports", "reports:report", "view_reports"),
     ("Reviewer portal", "home", "review_assigned_cases"),
 ]
 

@@ -37,7 +37,10 @@ class RoleGrant:
 
 ROLE_GRANTS: tuple[RoleGrant, ...] = (
     RoleGrant(Role.UM_STAFF, ("view_phi", "work_cases")),
-    RoleGrant(Role.CMO, ("view_phi", "work_cases", "decide_cases", "change_audited_dates")),
+    RoleGrant(
+        Role.CMO,
+        ("view_phi", "work_cases", "decide_cases", "change_audited_dates", "view_reports"),
+    ),
     RoleGrant(Role.QUAC, ("view_reports",)),
     RoleGrant(Role.IMRO_REVIEWER, ("review_assigned_cases",)),
     RoleGrant(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("timelines/", include("timelines.urls")),
     path("portal/", include("reviewers.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("imr.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,107 @@
+"""Database expressions the QUAC report needs and Django does not ship.
+
+Every figure of the report is computed by the database (R-RPT-2). Percentiles use
+PostgreSQL's ordered-set aggregate percentile_cont; SQLite has none, so the report says
+"not available on SQLite" there instead of computing them in Python.
+"""
+
+from django.db import NotSupportedError
+from django.db.models import Aggregate, Expression, F, FloatField, Func
+from django.db.models.sql.compiler import SQLCompiler
+
+from timelines.models import Holiday
+
+# A Monday long before any case: business-day arithmetic counts weekdays from it.
+_MONDAY_EPOCH = "1900-01-01"
+
+
+class PercentileCont(Aggregate):
+    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression): an interpolated
+    percentile over the group (0.5 is the median). PostgreSQL only."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Expression | str, *, fraction: float, **extra: object) -> None:
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError("A percentile's fraction is between 0 and 1.")
+        # A float literal from code, never from input: repr() keeps it exact in the SQL.
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+    def as_sqlite(self, compiler: SQLCompiler, connection, **extra: object):
+        raise NotSupportedError("Percentiles need PostgreSQL (percentile_cont).")
+
+
+class HoursBetween(Func):
+    """Elapsed hours from `start` to `end` (NULL when either is NULL)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, start: str | Expression, end: str | Expression) -> None:
+        super().__init__(_field(start), _field(end))
+
+    def as_sql(self, compiler: SQLCompiler, connection, **extra: object):
+        start, end = (compiler.compile(expression) for expression in self.source_expressions)
+        sql = f"(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) / 3600.0)::double precision"
+        return sql, (*end[1], *start[1])
+
+    def as_sqlite(self, compiler: SQLCompiler, connection, **extra: object):
+        start, end = (compiler.compile(expression) for expression in self.source_expressions)
+        return f"((julianday({end[0]}) - julianday({start[0]})) * 24.0)", (*end[1], *start[1])
+
+
+class BusinessDaysBetween(Func):
+    """Business days from `start` to `end` as the deadline rules count them: the local day
+    of `start` is not counted, every Monday–Friday after it up to and including the local
+    day of `end` is, except the plan's holidays (timelines.Holiday). PostgreSQL only.
+
+    Weekdays come from arithmetic (no row per day), holidays from an index range scan of
+    the small holiday table, so the cost per case is constant.
+    """
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, start: str | Expression, end: str | Expression, *, zone: str) -> None:
+        super().__init__(_field(start), _field(end))
+        self.zone = zone
+
+    def as_sql(self, compiler: SQLCompiler, connection, **extra: object):
+        (start_sql, start_params), (end_sql, end_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        start_day = f"(({start_sql}) AT TIME ZONE %s)::date"
+        end_day = f"(({end_sql}) AT TIME ZONE %s)::date"
+        start_args = (*start_params, self.zone)
+        end_args = (*end_params, self.zone)
+
+        def weekdays_through(day: str) -> str:
+            offset = f"({day} - DATE '{_MONDAY_EPOCH}')"
+            return f"(5 * ({offset} / 7) + LEAST(MOD({offset}, 7) + 1, 5))"
+
+        holidays = connection.ops.quote_name(Holiday._meta.db_table)
+        # Built from compiled expressions and a model's table name, never from input;
+        # every value travels as a parameter.
+        holiday_count = (
+            f"SELECT COUNT(*) FROM {holidays} h WHERE h.date > {start_day} "  # noqa: S608
+            f"AND h.date <= {end_day} AND EXTRACT(ISODOW FROM h.date) < 6"
+        )
+        # No clamp at zero: GREATEST would turn a missing end (no review yet) into 0
+        # instead of NULL, and a review cannot be recorded before IMRO receipt anyway.
+        sql = (
+            f"({weekdays_through(end_day)} - {weekdays_through(start_day)} "
+            f"- ({holiday_count}))::double precision"
+        )
+        # Placeholders in order: end, start (weekdays), then start, end (holidays).
+        params = (*end_args, *end_args, *start_args, *start_args, *start_args, *end_args)
+        return sql, params
+
+    def as_sqlite(self, compiler: SQLCompiler, connection, **extra: object):
+        raise NotSupportedError("Business-day turnaround needs PostgreSQL.")
+
+
+def _field(value: str | Expression) -> Expression:
+    return F(value) if isinstance(value, str) else value

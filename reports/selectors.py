@@ -1,0 +1,644 @@
+"""The QUAC report (R-RPT-1, R-RPT-2, policy VI.F.8): every figure computed by the database.
+
+Scope: cases submitted to an IMRO or independent specialist whose complete file the
+reviewer received (Submission.imro_received_at) within the range, in the plan's time
+zone. Each query below aggregates over that scope; the number of queries is fixed, so
+the cost of a report does not depend on Python looping over cases.
+
+De-identification is structural: every query names its output columns with values()
+or aggregates, and the only member column any of them selects is Member.internal_id
+(for the list of missed clocks). No query touches practitioners or reviewers by person:
+reviewers are grouped by IMRO, and independent specialists together (R-REF-6).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.models import Circumstance, Determination, Outcome, ReferralCircumstance, ReviewType
+from reports.expressions import BusinessDaysBetween, HoursBetween, PercentileCont
+from reports.models import ReportRun
+from reports.params import INDEPENDENT, INDEPENDENT_LABEL, ReportParams
+from reports.tables import (
+    NOT_AVAILABLE,
+    Cell,
+    Column,
+    MonthFigure,
+    QuacReport,
+    Section,
+    Table,
+)
+from reviewers.models import Imro, Recommendation, Submission
+from timelines.calendar import plan_zone
+from timelines.models import Clock, ClockStatus
+from timelines.rules import RULES
+
+# The CMO decision that agrees with each IMRO recommendation. The IMRO reviews the
+# plan's denial, delay or modification: upholding it means the service stays denied,
+# overturning it means it is approved, and a modification agrees with a modification.
+AGREEMENT: dict[str, str] = {
+    Recommendation.UPHOLD: Outcome.DENY,
+    Recommendation.OVERTURN: Outcome.APPROVE,
+    Recommendation.MODIFY: Outcome.MODIFY,
+}
+# Clocks that measure the plan's own work rather than a regulatory deadline (R-DL-12);
+# listed per clock but kept out of the headline share and the monthly chart.
+INTERNAL_CLOCKS = frozenset(rule.name for rule in RULES if not rule.regulatory)
+CLOCK_LABELS = {
+    (review_type, rule.name): rule.label for rule in RULES for review_type in rule.review_types
+}
+NOT_RECEIVED = "No review received yet"
+NOT_SIGNED = "No signed determination yet"
+
+
+def percentiles_available() -> bool:
+    """percentile_cont is PostgreSQL's; on SQLite the report shows NOT_AVAILABLE instead."""
+    return connection.vendor == "postgresql"
+
+
+def report_scope(params: ReportParams) -> QuerySet[Submission]:
+    """The submissions the report covers."""
+    start, end = params.window()
+    submissions = Submission.objects.filter(imro_received_at__gte=start, imro_received_at__lt=end)
+    if params.review_type:
+        submissions = submissions.filter(review_type=params.review_type)
+    if params.circumstance is not None:
+        submissions = submissions.filter(
+            Exists(
+                ReferralCircumstance.objects.filter(
+                    case_id=OuterRef("case_id"), circumstance=params.circumstance
+                )
+            )
+        )
+    if params.specialty:
+        submissions = submissions.filter(case__specialty=params.specialty)
+    if params.imro == INDEPENDENT:
+        submissions = submissions.filter(assignment__imro__isnull=True)
+    elif params.imro_id is not None:
+        submissions = submissions.filter(assignment__imro_id=params.imro_id)
+    return submissions
+
+
+def quac_report(params: ReportParams, *, now: datetime | None = None) -> QuacReport:
+    """All figures of the QUAC report for `params`, in a fixed number of queries."""
+    now = now or timezone.now()
+    scope = report_scope(params)
+    with_percentiles = percentiles_available()
+    figures = _case_figures(with_percentiles)
+
+    totals = scope.aggregate(**figures)
+    by_type = list(scope.values("review_type").annotate(**figures).order_by("review_type"))
+    by_imro = list(
+        scope.values("assignment__imro_id", "assignment__imro__name")
+        .annotate(**figures)
+        .order_by(F("assignment__imro__name").asc(nulls_last=True))
+    )
+    outcomes = _outcome_figures(scope)
+    clocks = _clock_figures(scope, now=now)
+
+    summary = _summary_table(totals, outcomes, clocks["overall"], with_percentiles)
+    sections = (
+        Section(
+            "Volume",
+            (
+                _volume_table(
+                    "volume_by_review_type",
+                    "Cases by review type",
+                    "Review type",
+                    [(_review_type_label(r["review_type"]), r["cases"]) for r in by_type],
+                ),
+                _volume_table(
+                    "volume_by_circumstance",
+                    "Cases by referral circumstance (VI.B)",
+                    "Circumstance",
+                    _by_circumstance(scope),
+                    note="A case referred under several circumstances counts once "
+                    "under each, so this table can add up to more than the cases.",
+                ),
+                _volume_table(
+                    "volume_by_specialty", "Cases by specialty", "Specialty", _by_specialty(scope)
+                ),
+                _volume_table(
+                    "volume_by_imro",
+                    "Cases by IMRO",
+                    "IMRO",
+                    [(_imro_label(r), r["cases"]) for r in by_imro],
+                ),
+            ),
+        ),
+        Section(
+            "Turnaround: IMRO receipt to review received",
+            (
+                _turnaround_table(
+                    "turnaround_by_review_type",
+                    "By review type",
+                    "Review type",
+                    [(_review_type_label(r["review_type"]), r) for r in by_type],
+                    with_percentiles,
+                ),
+                _turnaround_table(
+                    "turnaround_by_imro",
+                    "By IMRO",
+                    "IMRO",
+                    [(_imro_label(r), r) for r in by_imro],
+                    with_percentiles,
+                ),
+            ),
+        ),
+        Section("Timeliness", (clocks["per_clock"], clocks["missed"])),
+        Section("Outcomes", _outcome_tables(outcomes)),
+        Section(
+            "Cost to the plan",
+            (
+                _cost_table(
+                    "cost_by_review_type",
+                    "By review type",
+                    "Review type",
+                    [(_review_type_label(r["review_type"]), r) for r in by_type],
+                ),
+                _cost_table(
+                    "cost_by_imro", "By IMRO", "IMRO", [(_imro_label(r), r) for r in by_imro]
+                ),
+            ),
+        ),
+    )
+    months = _months(params, scope)
+    sections = (*sections, Section("By month", (_month_table(months),)))
+    return QuacReport(
+        params=params,
+        generated_at=now,
+        percentiles_available=with_percentiles,
+        cases=totals["cases"],
+        summary=summary,
+        sections=sections,
+        months=tuple(months),
+    )
+
+
+def recent_report_runs(*, limit: int = 25) -> list[ReportRun]:
+    """The saved-report history, newest first."""
+    return list(ReportRun.objects.select_related("pulled_by")[:limit])
+
+
+def report_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """Choices for the IMRO and specialty filters (two queries, whatever the case count)."""
+    imros = [
+        (str(pk), name) for pk, name in Imro.objects.order_by("name").values_list("pk", "name")
+    ]
+    specialties = (
+        Submission.objects.order_by("case__specialty")
+        .values_list("case__specialty", flat=True)
+        .distinct()
+    )
+    return {
+        "imro": [*imros, (INDEPENDENT, INDEPENDENT_LABEL)],
+        "specialty": [(name, name) for name in specialties if name],
+    }
+
+
+# Queries ------------------------------------------------------------------------------
+
+
+def _case_figures(with_percentiles: bool) -> dict[str, object]:
+    """The aggregates computed over a group of submissions (all, per review type, per IMRO)."""
+    hours = HoursBetween("imro_received_at", "case__review__received_at")
+    figures: dict[str, object] = {
+        "cases": Count("pk"),
+        "reviewed": Count("case__review"),
+        "mean_hours": Avg(hours),
+        "cost": Sum("charge_to_plan"),
+        "uncharged": Count("pk", filter=Q(charge_to_plan__isnull=True)),
+    }
+    if with_percentiles:
+        days = BusinessDaysBetween(
+            "imro_received_at", "case__review__received_at", zone=plan_zone().key
+        )
+        figures |= {
+            "median_hours": PercentileCont(hours, fraction=0.5),
+            "p90_hours": PercentileCont(hours, fraction=0.9),
+            "median_days": PercentileCont(days, fraction=0.5),
+            "p90_days": PercentileCont(days, fraction=0.9),
+        }
+    return figures
+
+
+def _final_outcome() -> Subquery:
+    """The case's final CMO decision: its latest signed determination, so an amendment
+    (a later signed determination) replaces what it corrects (R-TRK-5)."""
+    return Subquery(
+        Determination.objects.filter(case_id=OuterRef("case_id"), signed_at__isnull=False)
+        .order_by("-signed_at", "-pk")
+        .values("outcome")[:1]
+    )
+
+
+def _outcome_figures(scope: QuerySet[Submission]) -> dict[str, object]:
+    cases = scope.annotate(final=_final_outcome(), recommendation=F("case__review__recommendation"))
+    agree = Q()
+    for recommendation, outcome in AGREEMENT.items():
+        agree |= Q(recommendation=recommendation, final=outcome)
+    counts: dict[str, object] = {
+        f"rec_{value}": Count("pk", filter=Q(recommendation=value))
+        for value in Recommendation.values
+    }
+    counts |= {f"final_{value}": Count("pk", filter=Q(final=value)) for value in Outcome.values}
+    totals = cases.aggregate(
+        **counts,
+        rec_none=Count("pk", filter=Q(recommendation__isnull=True)),
+        final_none=Count("pk", filter=Q(final__isnull=True)),
+        compared=Count("pk", filter=Q(recommendation__isnull=False, final__isnull=False)),
+        agreed=Count("pk", filter=agree),
+    )
+    crosstab = list(
+        cases.values("recommendation", "final")
+        .annotate(cases=Count("pk"))
+        .order_by("recommendation", "final")
+    )
+    return {"totals": totals, "crosstab": crosstab}
+
+
+def _clock_figures(scope: QuerySet[Submission], *, now: datetime) -> dict[str, object]:
+    clocks = Clock.objects.filter(case_id__in=scope.values("case_id")).exclude(
+        status=ClockStatus.CANCELLED
+    )
+    counts = {
+        "met": Count("pk", filter=Q(status=ClockStatus.MET)),
+        "missed": Count("pk", filter=Q(status=ClockStatus.MISSED)),
+        "running": Count("pk", filter=Q(status=ClockStatus.RUNNING)),
+        "overdue": Count("pk", filter=Q(status=ClockStatus.RUNNING, due_at__lt=now)),
+    }
+    overall = clocks.exclude(name__in=INTERNAL_CLOCKS).aggregate(**counts)
+    per_clock = list(
+        clocks.values("review_type", "name").annotate(**counts).order_by("review_type", "name")
+    )
+    late = (
+        clocks.filter(Q(status=ClockStatus.MISSED) | Q(status=ClockStatus.RUNNING, due_at__lt=now))
+        .values(
+            "case__member__internal_id", "review_type", "name", "status", "due_at", "stopped_at"
+        )
+        .order_by("due_at", "pk")
+    )
+    return {
+        "overall": overall,
+        "per_clock": _per_clock_table(per_clock),
+        "missed": _missed_table(list(late)),
+    }
+
+
+def _by_circumstance(scope: QuerySet[Submission]) -> list[tuple[str, int]]:
+    rows = (
+        scope.values("case__circumstances__circumstance")
+        .annotate(cases=Count("pk"))
+        .order_by(F("case__circumstances__circumstance").asc(nulls_last=True))
+    )
+    return [
+        (
+            Circumstance(row["case__circumstances__circumstance"]).label
+            if row["case__circumstances__circumstance"] is not None
+            else "Not recorded",
+            row["cases"],
+        )
+        for row in rows
+    ]
+
+
+def _by_specialty(scope: QuerySet[Submission]) -> list[tuple[str, int]]:
+    rows = (
+        scope.values("case__specialty")
+        .annotate(cases=Count("pk"))
+        .order_by("-cases", "case__specialty")
+    )
+    return [(row["case__specialty"] or "Not recorded", row["cases"]) for row in rows]
+
+
+def _months(params: ReportParams, scope: QuerySet[Submission]) -> list[MonthFigure]:
+    """Volume and regulatory-clock timeliness per month of IMRO receipt (plan time zone).
+
+    Months with no case appear with zeros so the charts keep a steady time axis.
+    """
+    zone = plan_zone()
+    volume = {
+        _month_key(row["month"], zone): row["cases"]
+        for row in scope.annotate(month=TruncMonth("imro_received_at", tzinfo=zone))
+        .values("month")
+        .annotate(cases=Count("pk"))
+        .order_by("month")
+    }
+    clocks = (
+        Clock.objects.filter(case_id__in=scope.values("case_id"))
+        .exclude(name__in=INTERNAL_CLOCKS)
+        .annotate(month=TruncMonth("case__submission__imro_received_at", tzinfo=zone))
+        .values("month")
+        .annotate(
+            met=Count("pk", filter=Q(status=ClockStatus.MET)),
+            missed=Count("pk", filter=Q(status=ClockStatus.MISSED)),
+        )
+        .order_by("month")
+    )
+    timeliness = {_month_key(row["month"], zone): (row["met"], row["missed"]) for row in clocks}
+    figures = []
+    for month in params.months():
+        key = f"{month:%Y-%m}"
+        met, missed = timeliness.get(key, (0, 0))
+        figures.append(MonthFigure(key, f"{month:%b %Y}", volume.get(key, 0), met, missed))
+    return figures
+
+
+def _month_key(value: datetime | date, zone) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(zone) if timezone.is_aware(value) else value
+    return f"{value:%Y-%m}"
+
+
+# Shaping ------------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _percentile(row: dict[str, object], key: str, with_percentiles: bool) -> Cell:
+    return _round(row[key]) if with_percentiles else NOT_AVAILABLE  # type: ignore[arg-type]
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return (value or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def _review_type_label(value: str) -> str:
+    return ReviewType(value).label if value in ReviewType.values else value
+
+
+def _imro_label(row: dict[str, object]) -> str:
+    return str(row["assignment__imro__name"] or INDEPENDENT_LABEL)
+
+
+def _summary_table(
+    totals: dict[str, object],
+    outcomes: dict[str, object],
+    clocks: dict[str, int],
+    with_percentiles: bool,
+) -> Table:
+    outcome = outcomes["totals"]
+    decided = clocks["met"] + clocks["missed"]
+    rows: list[tuple[str, Cell]] = [
+        ("Cases submitted (IMRO receipt in range)", totals["cases"]),
+        ("Reviews received", totals["reviewed"]),
+        ("Turnaround, mean (hours)", _round(totals["mean_hours"])),
+        ("Turnaround, median (hours)", _percentile(totals, "median_hours", with_percentiles)),
+        ("Turnaround, 90th percentile (hours)", _percentile(totals, "p90_hours", with_percentiles)),
+        (
+            "Turnaround, median (business days)",
+            _percentile(totals, "median_days", with_percentiles),
+        ),
+        (
+            "Turnaround, 90th percentile (business days)",
+            _percentile(totals, "p90_days", with_percentiles),
+        ),
+        ("Regulatory clocks met", clocks["met"]),
+        ("Regulatory clocks missed", clocks["missed"]),
+        ("Regulatory clocks met (%)", _share(clocks["met"], decided)),
+        ("Regulatory clocks still running, overdue", clocks["overdue"]),
+        ("Cases with a review and a signed determination", outcome["compared"]),
+        ("CMO decision agrees with the IMRO (%)", _share(outcome["agreed"], outcome["compared"])),
+        ("Cost to the plan, total", _money(totals["cost"])),
+        ("Cases with no charge recorded", totals["uncharged"]),
+    ]
+    return Table(
+        slug="summary",
+        title="Summary",
+        columns=(Column("figure", "Figure"), Column("value", "Value", "number")),
+        rows=tuple(rows),
+    )
+
+
+def _volume_table(
+    slug: str, title: str, label: str, rows: list[tuple[str, int]], note: str = ""
+) -> Table:
+    return Table(
+        slug=slug,
+        title=title,
+        columns=(Column("group", label), Column("cases", "Cases", "count")),
+        rows=tuple(rows),
+        note=note,
+    )
+
+
+def _turnaround_table(
+    slug: str,
+    title: str,
+    label: str,
+    groups: list[tuple[str, dict[str, object]]],
+    with_percentiles: bool,
+) -> Table:
+    columns = (
+        Column("group", label),
+        Column("reviewed", "Reviews received", "count"),
+        Column("mean_hours", "Mean (hours)", "hours"),
+        Column("median_hours", "Median (hours)", "hours"),
+        Column("p90_hours", "90th percentile (hours)", "hours"),
+        Column("median_days", "Median (business days)", "days"),
+        Column("p90_days", "90th percentile (business days)", "days"),
+    )
+    rows = tuple(
+        (
+            name,
+            row["reviewed"],
+            _round(row["mean_hours"]),  # type: ignore[arg-type]
+            _percentile(row, "median_hours", with_percentiles),
+            _percentile(row, "p90_hours", with_percentiles),
+            _percentile(row, "median_days", with_percentiles),
+            _percentile(row, "p90_days", with_percentiles),
+        )
+        for name, row in groups
+    )
+    note = (
+        "Business days as the deadline rules count them: the day of IMRO receipt is not "
+        "counted; weekends and the plan's holidays are skipped."
+    )
+    if not with_percentiles:
+        note += " Medians and percentiles need PostgreSQL: not available on SQLite."
+    return Table(slug=slug, title=title, columns=columns, rows=rows, note=note)
+
+
+def _cost_table(
+    slug: str, title: str, label: str, groups: list[tuple[str, dict[str, object]]]
+) -> Table:
+    columns = (
+        Column("group", label),
+        Column("cases", "Cases", "count"),
+        Column("cost", "Cost to the plan", "money"),
+        Column("uncharged", "Cases with no charge recorded", "count"),
+    )
+    rows = tuple(
+        (name, row["cases"], _money(row["cost"]), row["uncharged"])  # type: ignore[arg-type]
+        for name, row in groups
+    )
+    return Table(
+        slug=slug,
+        title=title,
+        columns=columns,
+        rows=rows,
+        note="The member and the provider are never charged (VI.E); this is the plan's cost.",
+    )
+
+
+def _per_clock_table(rows: list[dict[str, object]]) -> Table:
+    columns = (
+        Column("review_type", "Review type"),
+        Column("clock", "Clock"),
+        Column("met", "Met", "count"),
+        Column("missed", "Missed", "count"),
+        Column("met_share", "Met (%)", "share"),
+        Column("running", "Still running", "count"),
+        Column("overdue", "Running and overdue", "count"),
+    )
+    shaped = tuple(
+        (
+            _review_type_label(str(row["review_type"])),
+            _clock_label(str(row["review_type"]), str(row["name"])),
+            row["met"],
+            row["missed"],
+            _share(row["met"], row["met"] + row["missed"]),  # type: ignore[operator]
+            row["running"],
+            row["overdue"],
+        )
+        for row in rows
+    )
+    return Table(
+        slug="timeliness_by_clock",
+        title="Clocks met, per clock and review type",
+        columns=columns,
+        rows=shaped,  # type: ignore[arg-type]
+        note="Met (%) is met ÷ (met + missed); running clocks are not yet decided. "
+        "Cancelled clocks are left out.",
+    )
+
+
+def _missed_table(rows: list[dict[str, object]]) -> Table:
+    zone = plan_zone()
+    columns = (
+        Column("internal_id", "Internal identifier"),
+        Column("review_type", "Review type"),
+        Column("clock", "Clock"),
+        Column("status", "Status"),
+        Column("due_at", "Due"),
+        Column("stopped_at", "Stopped"),
+    )
+    shaped = tuple(
+        (
+            str(row["case__member__internal_id"]),
+            _review_type_label(str(row["review_type"])),
+            _clock_label(str(row["review_type"]), str(row["name"])),
+            "missed" if row["status"] == ClockStatus.MISSED else "running, overdue",
+            _local(row["due_at"], zone),  # type: ignore[arg-type]
+            _local(row["stopped_at"], zone),  # type: ignore[arg-type]
+        )
+        for row in rows
+    )
+    return Table(
+        slug="missed_clocks",
+        title="Missed clocks, by internal identifier",
+        columns=columns,
+        rows=shaped,
+        note="Cases appear by the internal patient identifier only.",
+    )
+
+
+def _outcome_tables(outcomes: dict[str, object]) -> tuple[Table, ...]:
+    totals = outcomes["totals"]
+    recommendations = Table(
+        slug="imro_recommendations",
+        title="IMRO recommendations",
+        columns=(Column("recommendation", "Recommendation"), Column("cases", "Cases", "count")),
+        rows=(
+            *((label, totals[f"rec_{value}"]) for value, label in Recommendation.choices),
+            (NOT_RECEIVED, totals["rec_none"]),
+        ),
+    )
+    decisions = Table(
+        slug="cmo_decisions",
+        title="CMO final decisions",
+        columns=(Column("decision", "Decision"), Column("cases", "Cases", "count")),
+        rows=(
+            *((label, totals[f"final_{value}"]) for value, label in Outcome.choices),
+            (NOT_SIGNED, totals["final_none"]),
+        ),
+        note="The latest signed determination of each case: an amendment replaces the "
+        "determination it corrects.",
+    )
+    agreement = Table(
+        slug="agreement",
+        title="Agreement of the CMO's decision with the IMRO",
+        columns=(
+            Column("recommendation", "IMRO recommendation"),
+            Column("decision", "CMO final decision"),
+            Column("cases", "Cases", "count"),
+            Column("agrees", "Agrees"),
+        ),
+        rows=tuple(
+            (
+                Recommendation(row["recommendation"]).label
+                if row["recommendation"]
+                else NOT_RECEIVED,
+                Outcome(row["final"]).label if row["final"] else NOT_SIGNED,
+                row["cases"],
+                _agrees(row["recommendation"], row["final"]),
+            )
+            for row in outcomes["crosstab"]
+        ),
+        note=(
+            f"Agreement: uphold ↔ deny, overturn ↔ approve, modify ↔ modify. "
+            f"{totals['agreed']} of {totals['compared']} cases with both agree "
+            f"({_share(totals['agreed'], totals['compared']) or 0}%)."
+        ),
+    )
+    return recommendations, decisions, agreement
+
+
+def _agrees(recommendation: str | None, final: str | None) -> str:
+    if not recommendation or not final:
+        return "not comparable yet"
+    return "yes" if AGREEMENT.get(recommendation) == final else "no"
+
+
+def _month_table(months: list[MonthFigure]) -> Table:
+    return Table(
+        slug="by_month",
+        title="Volume and timeliness by month of IMRO receipt",
+        columns=(
+            Column("month", "Month"),
+            Column("cases", "Cases", "count"),
+            Column("met", "Regulatory clocks met", "count"),
+            Column("missed", "Regulatory clocks missed", "count"),
+            Column("met_share", "Met (%)", "share"),
+        ),
+        rows=tuple((m.month, m.cases, m.met, m.missed, m.met_share) for m in months),
+    )
+
+
+def _clock_label(review_type: str, name: str) -> str:
+    label = CLOCK_LABELS.get((review_type, name), name)
+    return f"{label}, not regulatory" if name in INTERNAL_CLOCKS else label
+
+
+def _local(value: datetime | None, zone) -> str | None:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else None
