@@ -153,3 +153,38 @@ def test_a_determination_cannot_be_dated_in_the_future(case, coordinator):
             **FIELDS,
         )
     assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_record_through_the_panel_form(case, coordinator, frozen_now):
+    frozen_now.move_to(local(2026, 3, 10, 9, 0))
+
+    response = client_for(coordinator).post(
+        f"/portal/staff/cases/{case.pk}/review/",
+        FIELDS | {"file": determination_file(), "received_at": "2026-03-10T08:15"},
+    )
+
+    assert response.status_code == 302
+    review = Review.objects.get(case=case)
+    assert (review.received_via, review.received_at) == ("staff", local(2026, 3, 10, 8, 15))
+    assert review.timely is False  # due Mon 9 March 23:59:59
+
+
+@pytest.mark.django_db
+def test_the_reviewer_asks_and_uploads_through_the_api(case, reviewer):
+    client = client_for(reviewer)
+
+    asked = client.post(
+        f"/api/v1/portal/cases/{case.pk}/information-requests/",
+        {"question": "Any prior stress test?"},
+        content_type="application/json",
+    )
+    uploaded = client.post(
+        f"/api/v1/portal/cases/{case.pk}/review/", FIELDS | {"file": determination_file()}
+    )
+
+    assert asked.status_code == 201
+    assert asked.json()["is_open"] is True
+    assert uploaded.status_code == 201
+    assert uploaded.json()["received_via"] == "portal"
+    assert uploaded.json()["timely"] is True
