@@ -5,12 +5,13 @@ from imr.roles import perm
 
 # (label, url name, the permission that shows it). Each role sees only what it may use.
 _NAV = [
-    ("Work queue", "timelines:queue", "work_cases"),
+    ("Work queue", "home", "work_cases"),
+    ("Awaiting me", "cases:cmo", "decide_cases"),
     ("Cases", "cases:list", "view_phi"),
     ("New case", "cases:intake", "work_cases"),
     ("Audited dates", "cases:audited_dates", "change_audited_dates"),
     ("Reports", "reports:report", "view_reports"),
-    ("Reviewer portal", "home", "review_assigned_cases"),
+    ("Reviewer portal", "reviewers:home", "review_assigned_cases"),
 ]
 
 
