@@ -45,6 +45,22 @@ def case_detail_context(case: Case) -> dict:
     }
 
 
+def case_page(case: Case) -> dict:
+    """The whole staff case page: summary, checklist, clocks, documents, reviewer, decision."""
+    from cases.documents import case_documents_context
+    from cases.selectors_decision import decision_panel_for_case
+    from reviewers.selectors import reviewer_panel_for_case
+    from timelines.selectors import clocks_for_case
+
+    context = case_detail_context(case)
+    case = context["case"]
+    context.update(case_documents_context(case=case))
+    context["clocks"] = clocks_for_case(case)
+    context["panel"] = reviewer_panel_for_case(case)
+    context["decision"] = decision_panel_for_case(case)
+    return context
+
+
 def audited_date_changes(*, limit: int = 500) -> QuerySet[AuditedDateChange]:
     return AuditedDateChange.objects.select_related("changed_by", "case").order_by("-changed_at")[
         :limit

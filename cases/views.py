@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 from cases import selectors, services
 from cases.access import access_log, get_case_for_user, require_capability
 from cases.codes import diagnosis_code_suggest
-from cases.documents import case_documents_context
 from cases.forms import (
     CaseForm,
     MemberForm,
@@ -18,9 +17,7 @@ from cases.forms import (
     case_initial,
 )
 from cases.models import AccessLog, Status
-from cases.selectors_decision import decision_panel_for_case
 from cases.workflow import IllegalTransition
-from timelines.selectors import clocks_for_case
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -72,10 +69,7 @@ def _intake(request, member_form, practitioner_form, case_form):
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
-    context = selectors.case_detail_context(case)
-    context.update(case_documents_context(case=context["case"]))
-    context["clocks"] = clocks_for_case(context["case"])
-    context["decision"] = decision_panel_for_case(context["case"])
+    context = selectors.case_page(case)
     context["withdraw_form"] = WithdrawForm()
     context["received_form"] = ReceivedAtPlanChangeForm()
     return render(request, "cases/detail.html", context)

@@ -6,11 +6,12 @@ administrator, and an outsider (an account with no role).
 """
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from imr.roles import ROLE_GRANTS, Role
+from imr.roles import ROLE_GRANTS, Role, sync_role_groups
 
 PASSWORD = "correct-horse-battery-staple-7"
 
@@ -26,6 +27,9 @@ def make_user(username: str, role: Role | None, **extra: object):
         **extra,
     )
     if role is not None:
+        if not Group.objects.filter(name=str(role)).exists():
+            # A transactional test flushed the rows the roles migration seeds.
+            sync_role_groups(django_apps)
         user.groups.add(Group.objects.get(name=str(role)))
     return user
 
