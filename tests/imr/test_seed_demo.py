@@ -33,3 +33,25 @@ def test_the_demo_administrator_can_open_the_admin():
     call_command("seed_demo", password="demo-password-for-tests")
     admin = get_user_model().objects.get(username="demo.admin")
     assert client_for(admin).get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_loads_cases_in_several_states_with_running_clocks():
+    from cases.models import Case, Status
+    from timelines.models import Clock
+
+    call_command("seed_demo", password="demo-password-for-tests")
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {Status.INTAKE, Status.ASSEMBLING, Status.SUBMITTED, Status.REVIEW_RECEIVED} <= statuses
+    assert set(Case.objects.values_list("review_type", flat=True)) == {
+        "standard",
+        "expedited",
+        "retrospective",
+    }
+    running = Clock.objects.filter(status="running")
+    assert running.filter(name="imro_determination", review_type="standard").exists()
+    from django.utils import timezone
+
+    assert running.filter(due_at__lt=timezone.now()).exists(), "a demo clock is overdue"
+    call_command("seed_demo")
+    assert Case.objects.count() == 7

@@ -12,7 +12,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from cases.demo import demo_cases_seed
 from imr.roles import ROLE_GRANTS, Role
+from reviewers.demo import demo_registry_seed
 
 DEMO_USERS: list[tuple[str, str, str, Role]] = [
     ("demo.coordinator", "Casey", "Coordinator (demo)", Role.UM_STAFF),
@@ -42,6 +44,10 @@ class Command(BaseCommand):
             logins = self._users(
                 reset=bool(options["reset_passwords"]), password=options.get("password")
             )
+            demo_registry_seed()
+            cases = demo_cases_seed()
+        if cases:
+            self.stdout.write(f"Demo cases: {len(cases)} (TAR numbers DEMO-1001 …).")
         if logins:
             self.stdout.write("Demo logins (synthetic data only; shown once):")
             for username, role, password in logins:
