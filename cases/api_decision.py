@@ -22,6 +22,7 @@ from cases.access import access_log, get_case_for_user
 from cases.models import AccessLog, Party
 from cases.serializers_decision import (
     AmendmentInputSerializer,
+    CaseStatusSerializer,
     DeterminationInputSerializer,
     DeterminationSerializer,
     LetterChecksSerializer,
@@ -257,11 +258,11 @@ class TarAttachmentView(ApiAuthMixin, APIView):
 
 
 class CaseCloseView(ApiAuthMixin, APIView):
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: CaseStatusSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="work_cases")
         return _call(
             lambda: closure.case_close(case=case, actor=request.user),
-            lambda closed: {"id": closed.pk, "status": closed.status},
+            CaseStatusSerializer,
             created=False,
         )

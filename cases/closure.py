@@ -179,6 +179,7 @@ def tar_bundle_build(*, case: Case, actor: AbstractBaseUser) -> TarBundle:
     download is the same bytes that were handed over. Building again makes bundle 2.
     """
     _require(actor, "work_cases", "building the TAR bundle")
+    case = Case.objects.get(pk=case.pk)
     if case.status != Status.RESOLVED:
         raise ValidationError(
             f"The TAR bundle is built once the case is resolved; this case is "

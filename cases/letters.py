@@ -368,6 +368,7 @@ def letter_send(
     stored PDF is the one sent; it is never rendered again.
     """
     _require_worker(actor)
+    case = Case.objects.get(pk=case.pk)
     if case.status not in (Status.DECIDED, Status.NOTIFIED):
         raise ValidationError(
             f"Letters are sent after the determination is signed; this case is "

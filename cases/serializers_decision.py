@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from cases.models import (
+    Case,
     CaseResolution,
     Determination,
     Letter,
@@ -135,4 +136,11 @@ class TarAttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = TarAttachment
         fields = ["case", "bundle", "tar_number", "confirmed_by", "confirmed_at"]
+        read_only_fields = fields
+
+
+class CaseStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "status", "version"]
         read_only_fields = fields
