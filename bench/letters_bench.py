@@ -1,0 +1,134 @@
+"""How long a member letter and a 100-page TAR bundle take to build.
+
+    .venv/bin/python bench/letters_bench.py [--runs 3]
+
+Builds a throwaway test database (SQLite in memory with the default settings, or a
+test_… database on the server DATABASE_URL names) and a case with a signed
+determination, then times:
+
+- the member letter as staff preview it: render from the template, WeasyPrint, text
+  read back from the PDF and every pre-send check (cases.letters.letter_render);
+- the TAR bundle for a case whose documents come to about 100 pages (a 50-page scan, a
+  45-page text PDF, the reviewer's determination, both letters): summary PDF, zip, hand
+  over to the directory seam (cases.closure.tar_bundle_build).
+
+Nothing is left behind.
+"""
+
+import argparse
+import io
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imr.settings.base")
+
+
+def _report(label: str, timings: list[float]) -> None:
+    print(
+        f"{label}: median {statistics.median(timings):.2f} s, "
+        f"min {min(timings):.2f} s, max {max(timings):.2f} s over {len(timings)} runs"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("cases").setLevel(logging.WARNING)
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import override_settings, setup_test_environment
+    from pypdf import PdfReader
+
+    from bench.packet_bench import scanned_pdf
+    from cases.closure import case_resolve, tar_bundle_build
+    from cases.documents import document_upload
+    from cases.letters import letter_mailed_confirm, letter_render, letter_send
+    from cases.models import Case, DocumentKind, TarBundle
+    from imr.roles import Role
+    from tests.cases.factories_decision import frozen, signed_case
+    from tests.cases.factories_documents import pdf_bytes, upload
+    from tests.conftest import make_user
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    folder = tempfile.TemporaryDirectory()
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": f"{folder.name}/documents", "base_url": None},
+        },
+    }
+    letter_times: list[float] = []
+    bundle_times: list[float] = []
+    try:
+        with override_settings(
+            STORAGES=storages,
+            TAR_BUNDLE_DIR=f"{folder.name}/tar-bundles",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ):
+            coordinator = make_user("bench-coordinator", Role.UM_STAFF)
+            cmo = make_user("bench-cmo", Role.CMO)
+            with frozen():
+                case = signed_case(coordinator, cmo)
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    rendered = letter_render(case=case, party="member")
+                    letter_times.append(time.perf_counter() - started)
+                letter_pages, letter_kb = rendered.page_count, len(rendered.pdf) / 1024
+                for kind, name, data in (
+                    (DocumentKind.MEDICAL_HISTORY, "scan.pdf", scanned_pdf(50)),
+                    (
+                        DocumentKind.CLINICAL_DATA,
+                        "notes.pdf",
+                        pdf_bytes([f"Clinical note page {n}" for n in range(1, 46)]),
+                    ),
+                ):
+                    document_upload(
+                        case=case, kind=kind, uploaded_file=upload(name, data), actor=coordinator
+                    )
+                member = letter_send(case=case, party="member", actor=coordinator)
+                letter_send(case=case, party="practitioner", actor=coordinator)
+                letter_mailed_confirm(letter=member, actor=coordinator)
+                case_resolve(case=Case.objects.get(pk=case.pk), actor=cmo)
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                bundle = tar_bundle_build(case=case, actor=coordinator)
+                bundle_times.append(time.perf_counter() - started)
+            bundle = TarBundle.objects.get(pk=bundle.pk)
+            with zipfile.ZipFile(bundle.handed_off_to) as archive:
+                pages = sum(
+                    len(PdfReader(io.BytesIO(archive.read(name))).pages)
+                    for name in archive.namelist()
+                    if name.endswith(".pdf")
+                )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        folder.cleanup()
+
+    print(f"member letter: {letter_pages} pages, {letter_kb:.0f} KB")
+    _report("  render + read back + pre-send checks", letter_times)
+    print(
+        f"TAR bundle: {pages} PDF pages in all ({bundle.summary_pages}-page summary), "
+        f"{bundle.size / 1024:.0f} KB zip"
+    )
+    _report("  build (summary PDF, zip, hand-off)", bundle_times)
+
+
+if __name__ == "__main__":
+    main()
