@@ -2,7 +2,7 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,8 +46,9 @@ class QuacReportView(ApiAuthMixin, APIView):
     def get(self, request: Request) -> Response:
         form = ReportForm(request.query_params)
         if not form.is_valid():
-            return Response(
-                {"errors": form.errors.get_json_data()}, status=status.HTTP_400_BAD_REQUEST
+            # The project's handler answers it as problem+json, one entry per field.
+            raise ValidationError(
+                {field: list(messages) for field, messages in form.errors.items()}
             )
         report = report_pull(
             params=form.params, user=request.user, source=ReportSource.API, format=ReportFormat.JSON

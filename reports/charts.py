@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from reports.tables import MonthFigure
 
 WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 24, 64
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 44, 64
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ class BusinessDaysBetween(Func):
     of `start` is not counted, every Monday–Friday after it up to and including the local
     day of `end` is, except the plan's holidays (timelines.Holiday). PostgreSQL only.
 
-    Weekdays come from arithmetic (no row per day), holidays from an index range scan of
-    the small holiday table, so the cost per case is constant.
+    Weekdays come from arithmetic (no row per day) and holidays from a binary search of
+    one sorted array, so the cost per case is a few arithmetic operations.
     """
 
     output_field = FloatField()
@@ -83,20 +83,21 @@ class BusinessDaysBetween(Func):
             return f"(5 * ({offset} / 7) + LEAST(MOD({offset}, 7) + 1, 5))"
 
         holidays = connection.ops.quote_name(Holiday._meta.db_table)
-        # Built from compiled expressions and a model's table name, never from input;
-        # every value travels as a parameter.
-        holiday_count = (
-            f"SELECT COUNT(*) FROM {holidays} h WHERE h.date > {start_day} "  # noqa: S608
-            f"AND h.date <= {end_day} AND EXTRACT(ISODOW FROM h.date) < 6"
+        # The weekday holidays as one sorted array. The subquery has no outer reference,
+        # so PostgreSQL computes it once per query (an InitPlan), and width_bucket() counts
+        # the holidays up to a day by binary search: no per-case subquery. Built from a
+        # model's table name only; every value travels as a parameter.
+        holiday_days = (
+            "(SELECT COALESCE(array_agg(h.date ORDER BY h.date), '{}'::date[]) "  # noqa: S608
+            f"FROM {holidays} h WHERE EXTRACT(ISODOW FROM h.date) < 6)"
         )
-        # No clamp at zero: GREATEST would turn a missing end (no review yet) into 0
-        # instead of NULL, and a review cannot be recorded before IMRO receipt anyway.
         sql = (
             f"({weekdays_through(end_day)} - {weekdays_through(start_day)} "
-            f"- ({holiday_count}))::double precision"
+            f"- (width_bucket({end_day}, {holiday_days}) "
+            f"- width_bucket({start_day}, {holiday_days})))::double precision"
         )
-        # Placeholders in order: end, start (weekdays), then start, end (holidays).
-        params = (*end_args, *end_args, *start_args, *start_args, *start_args, *end_args)
+        # Placeholders in order: end twice, start twice (weekdays), end, start (holidays).
+        params = (*end_args, *end_args, *start_args, *start_args, *end_args, *start_args)
         return sql, params
 
     def as_sqlite(self, compiler: SQLCompiler, connection, **extra: object):

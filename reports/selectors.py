@@ -247,27 +247,28 @@ def _final_outcome() -> Subquery:
 
 
 def _outcome_figures(scope: QuerySet[Submission]) -> dict[str, object]:
-    cases = scope.annotate(final=_final_outcome(), recommendation=F("case__review__recommendation"))
-    agree = Q()
-    for recommendation, outcome in AGREEMENT.items():
-        agree |= Q(recommendation=recommendation, final=outcome)
-    counts: dict[str, object] = {
-        f"rec_{value}": Count("pk", filter=Q(recommendation=value))
-        for value in Recommendation.values
-    }
-    counts |= {f"final_{value}": Count("pk", filter=Q(final=value)) for value in Outcome.values}
-    totals = cases.aggregate(
-        **counts,
-        rec_none=Count("pk", filter=Q(recommendation__isnull=True)),
-        final_none=Count("pk", filter=Q(final__isnull=True)),
-        compared=Count("pk", filter=Q(recommendation__isnull=False, final__isnull=False)),
-        agreed=Count("pk", filter=agree),
-    )
+    """Cases per (IMRO recommendation, CMO final decision): one grouped query.
+
+    At most 4 × 4 cells come back; the recommendation and decision counts and the
+    agreement share are sums of those cells. (An aggregate with one FILTER per figure
+    would make PostgreSQL run the final-decision subquery once per figure and per case.)
+    """
     crosstab = list(
-        cases.values("recommendation", "final")
+        scope.annotate(final=_final_outcome(), recommendation=F("case__review__recommendation"))
+        .values("recommendation", "final")
         .annotate(cases=Count("pk"))
         .order_by("recommendation", "final")
     )
+    totals: dict[str, int] = {f"rec_{value}": 0 for value in Recommendation.values}
+    totals |= {f"final_{value}": 0 for value in Outcome.values}
+    totals |= {"rec_none": 0, "final_none": 0, "compared": 0, "agreed": 0}
+    for cell in crosstab:
+        recommendation, final, cases = cell["recommendation"], cell["final"], cell["cases"]
+        totals[f"rec_{recommendation or 'none'}"] += cases
+        totals[f"final_{final or 'none'}"] += cases
+        if recommendation and final:
+            totals["compared"] += cases
+            totals["agreed"] += cases if AGREEMENT.get(recommendation) == final else 0
     return {"totals": totals, "crosstab": crosstab}
 
 

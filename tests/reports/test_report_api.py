@@ -63,5 +63,14 @@ def test_anonymous_is_refused(client):
 def test_bad_input_is_a_400_naming_the_field(quac_member):
     response = client_for(quac_member).get(URL, {"date_from": "2026-01-01"})
     assert response.status_code == 400
-    assert "date_to" in response.json()["errors"]
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {"date_to": ["This field is required."]}
     assert not ReportRun.objects.exists()
+
+
+def test_a_refused_range_is_a_request_wide_problem(quac_member):
+    response = client_for(quac_member).get(
+        URL, {"date_from": "2026-03-01", "date_to": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "The end of the range is before its start." in json.dumps(response.json())

@@ -98,3 +98,11 @@ def test_specialty_text_is_escaped(quac_member, report_data):
     html = client_for(quac_member).get(URL, RANGE).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_without_percentile_cont_the_page_says_so(quac_member, report_data, monkeypatch):
+    # What the embedded SQLite database gives: no percentile_cont, so no medians.
+    monkeypatch.setattr("reports.selectors.percentiles_available", lambda: False)
+    html = client_for(quac_member).get(URL, RANGE).content.decode()
+    assert "not available on SQLite" in html
+    assert "42.0" in html  # the mean still comes from the database
