@@ -46,7 +46,7 @@ def test_coordinator_opens_a_case_and_completes_the_checklist(page, coordinator,
     page.get_by_label("(c) Diagnoses (ICD-10-CM)").fill("C44.9")
     # The type-ahead offers billable codes with descriptions.
     expect(page.locator("#icd10-suggestions option").first).to_have_attribute(
-        "label", re.compile(r"^C44\.9\d+ ")
+        "label", re.compile(r"^C44\.9\d+ "), timeout=30_000
     )
     page.get_by_label("(c) Diagnoses (ICD-10-CM)").fill("C44.91")
     page.get_by_label("(d) Information relevant to the service requested").fill("Lesion summary.")
