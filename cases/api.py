@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.access import access_log, get_case_for_user, require_capability
 from cases.checklist import referral_file_checklist
+from cases.filters import CaseFilter
 from cases.models import AccessLog, Case, Member
 from cases.serializers import (
     CaseCreateSerializer,
@@ -24,6 +25,7 @@ from cases.serializers import (
 )
 from cases.workflow import IllegalTransition
 from imr.api import ApiAuthMixin
+from imr.api_errors import PreconditionFailed
 
 
 def _api_error(exc: Exception) -> ApiValidationError:
@@ -38,6 +40,40 @@ def _conflict(exc: Exception) -> Response:
     return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
 
 
+_ETAG = OpenApiParameter(
+    "ETag", str, OpenApiParameter.HEADER, response=True, description='W/"<version>"'
+)
+_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag you read, W/"<version>"; a different one is refused with 412.',
+)
+
+
+def _with_etag(response: Response) -> Response:
+    response["ETag"] = f'W/"{response.data["version"]}"'
+    return response
+
+
+def _if_match_version(request: Request, case: Case) -> int | None:
+    """The case's version if If-Match names it; None without the header; 412 otherwise.
+
+    The ETag is weak (the JSON may change with no new version, e.g. a clock's time
+    left), so the tags are compared by the version they carry, with or without W/.
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    if "*" in tags or str(case.version) in tags:
+        return case.version
+    raise PreconditionFailed(
+        f'The case is now at version {case.version} (ETag W/"{case.version}"); '
+        "read it again before changing it."
+    )
+
+
 def _case_queryset() -> QuerySet[Case]:
     return Case.objects.select_related("member", "owner").prefetch_related(
         "circumstances", "services", "diagnoses", "questions"
@@ -45,31 +81,17 @@ def _case_queryset() -> QuerySet[Case]:
 
 
 class CaseListView(ApiAuthMixin, generics.ListAPIView):
-    """GET: cases, filtered by ?status=, ?review_type=, ?owner= (username), ?q= (search)."""
+    """GET: cases, newest received first, filtered as CaseFilter says. POST: open a case."""
 
     serializer_class = CaseReadSerializer
-    filter_backends: list = []
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("review_type", str),
-            OpenApiParameter("owner", str),
-            OpenApiParameter("q", str, description="TAR number, internal identifier or name"),
-        ]
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+    filterset_class = CaseFilter
+    queryset = Case.objects.none()  # for the schema; get_queryset checks the role
 
     def get_queryset(self) -> QuerySet[Case]:
         require_capability(self.request, "view_phi")
-        params = self.request.query_params
-        cases = selectors.case_list(search=params.get("q", ""), status=params.get("status", ""))
-        if params.get("review_type"):
-            cases = cases.filter(review_type=params["review_type"])
-        if params.get("owner"):
-            cases = cases.filter(owner__username=params["owner"])
-        return cases.prefetch_related("circumstances", "services", "diagnoses", "questions")
+        return selectors.case_list().prefetch_related(
+            "circumstances", "services", "diagnoses", "questions"
+        )
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseReadSerializer})
     def post(self, request: Request) -> Response:
@@ -97,27 +119,34 @@ class CaseListView(ApiAuthMixin, generics.ListAPIView):
 
 
 class CaseDetailView(ApiAuthMixin, APIView):
-    """GET: one case. PUT: replace its editable facts; `version` must be the one you read."""
+    """GET: one case, with ETag W/"<version>". PUT: replace its editable facts; send the
+    version you read as `version` or as If-Match (a stale one: 409, or 412 for If-Match)."""
 
-    @extend_schema(responses=CaseReadSerializer)
+    @extend_schema(responses=CaseReadSerializer, parameters=[_ETAG])
     def get(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request, pk)
         access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
-        return Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+        return _with_etag(Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data))
 
-    @extend_schema(request=CaseWriteSerializer, responses={200: CaseReadSerializer})
+    @extend_schema(
+        request=CaseWriteSerializer,
+        responses={200: CaseReadSerializer},
+        parameters=[_IF_MATCH, _ETAG],
+    )
     def put(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request, pk, capability="work_cases")
+        matched_version = _if_match_version(request, case)
         form = CaseWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        if "version" not in form.validated_data:
+        version = form.validated_data.get("version", matched_version)
+        if version is None:
             raise ApiValidationError(
-                {"version": ["Send the version you read, to detect conflicts."]}
+                {"version": ["Send the version you read (or If-Match), to detect conflicts."]}
             )
         try:
             services.case_update(
                 case_id=case.pk,
-                expected_version=form.validated_data["version"],
+                expected_version=version,
                 details=form.details(),
                 actor=request.user,
             )
@@ -125,7 +154,7 @@ class CaseDetailView(ApiAuthMixin, APIView):
             return _conflict(exc)
         except ValidationError as exc:
             raise _api_error(exc) from exc
-        return Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+        return _with_etag(Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data))
 
 
 class CaseApproveView(ApiAuthMixin, APIView):

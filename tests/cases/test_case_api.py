@@ -82,9 +82,9 @@ def test_roles_without_phi_are_refused(request, coordinator, persona):
     assert client.post(f"/api/v1/cases/{case.pk}/approve/").status_code == 403
 
 
-def test_anonymous_gets_403_not_a_login_page(coordinator, client):
+def test_anonymous_gets_401_not_a_login_page(coordinator, client):
     case = open_case(coordinator)
-    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 403
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 401
 
 
 def test_member_phi_read_is_logged(coordinator):

@@ -77,7 +77,7 @@ def test_upload_list_versions_and_download(coordinator, case):
 def test_a_spoofed_file_is_refused_with_the_reason(coordinator, case, storage_root):
     response = _post(api_for(coordinator), case, data=b"<html><script>alert(1)</script></html>")
     assert response.status_code == 400
-    assert "HTML" in response.json()["file"][0]
+    assert "HTML" in response.json()["errors"]["file"][0]
     assert not Document.objects.exists()
     assert stored_files(storage_root) == []
 
@@ -85,7 +85,7 @@ def test_a_spoofed_file_is_refused_with_the_reason(coordinator, case, storage_ro
 def test_an_unknown_kind_is_refused(coordinator, case):
     response = _post(api_for(coordinator), case, kind="selfie")
     assert response.status_code == 400
-    assert "kind" in response.json()
+    assert "kind" in response.json()["errors"]
 
 
 @pytest.mark.parametrize("persona", ["quac_member", "reviewer", "outsider"])

@@ -116,4 +116,6 @@ def test_the_api_refuses_an_expired_reviewer(coordinator):
     )
 
     assert response.status_code == 400
-    assert "board certification expired 2026-01-01" in response.json()["problems"][0]
+    assert (
+        "board certification expired 2026-01-01" in response.json()["errors"]["non_field_errors"][0]
+    )

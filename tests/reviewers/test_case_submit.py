@@ -176,5 +176,5 @@ def test_the_api_refuses_with_every_problem(coordinator):
     )
 
     assert response.status_code == 400
-    assert len(response.json()["problems"]) >= 5
+    assert len(response.json()["errors"]["non_field_errors"]) >= 5
     assert not Submission.objects.filter(case=case).exists()

@@ -33,8 +33,8 @@ def test_others_may_not_preview(request, persona):
 
 
 @pytest.mark.django_db
-def test_anonymous_gets_403_not_a_login_page(client):
-    assert client.get(PREVIEW).status_code == 403
+def test_anonymous_gets_401_not_a_login_page(client):
+    assert client.get(PREVIEW).status_code == 401
 
 
 @pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_bad_input_is_a_400_naming_the_field(coordinator):
         PREVIEW, {"review_type": "weekly", "received_at": "soon", "holidays": "x"}
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"review_type", "received_at", "holidays"}
+    assert set(response.json()["errors"]) == {"review_type", "received_at", "holidays"}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,127 @@
+"""API tokens for systems (the plan's TAR system, an IMRO): issue, revoke, authenticate, throttle.
+
+A token acts as one user account, so the account's groups give it its role and the
+same permission checks as the pages apply (R-API-1). The key is shown once at issue;
+only its SHA-256 hash is stored, so a leaked database does not leak working keys.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from imr.models import ApiToken
+
+KEY_PREFIX = "imr_"
+# Writing last_used_at on every request would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_token_issue(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    created_by: AbstractBaseUser | None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token acting as `user`; returns it with its key, which is never stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name,
+        user=user,
+        key_prefix=key[:12],
+        key_hash=ApiToken.hash_key(key),
+        created_at=timezone.now(),
+        created_by=created_by,
+        expires_at=expires_at,
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser | None) -> bool:
+    """Revoke a token at once; False if it was already revoked (the first revocation stays)."""
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+    token.refresh_from_db()
+    return bool(updated)
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <key>`. No header: not this scheme (session may apply)."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, ApiToken] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise AuthenticationFailed("Send the header as 'Authorization: Bearer <key>'.")
+        try:
+            key = parts[1].decode()
+        except UnicodeDecodeError:
+            raise AuthenticationFailed("The token is not valid.") from None
+        now = timezone.now()
+        token = (
+            ApiToken.objects.usable(now)
+            .select_related("user")
+            .filter(key_hash=ApiToken.hash_key(key))
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            # One message for unknown, revoked and expired keys: a caller learns nothing.
+            raise AuthenticationFailed("The token is not valid, or was revoked or has expired.")
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        # Makes DRF answer 401 (not 403) to a request with no credentials.
+        return f'{self.keyword} realm="api"'
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Rate limit per token (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["token"]).
+
+    Browser sessions are not throttled here: they are people, and the login is already
+    protected by django-axes. The count lives in the default cache (Redis when set).
+    """
+
+    scope = "token"
+
+    def get_rate(self) -> str | None:
+        # DRF binds the rates at import; read them per request (throttles are made per
+        # request) so a settings override, e.g. in a test, takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        if not isinstance(request.auth, ApiToken):
+            return None
+        # The hash, not the id: ids repeat when a test database is created anew.
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.key_hash[:32]}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the bearer scheme in the OpenAPI schema."""
+
+    target_class = BearerTokenAuthentication
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: object) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token issued by an Administrator (docs/api.md).",
+        }
