@@ -6,14 +6,16 @@ submission gates, which its own tests cover: the assignment and review rows are 
 directly so these tests do not depend on the registry's eligibility rules.
 """
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import time_machine
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from cases.determinations import determination_record, determination_sign
 from cases.documents import document_upload
-from cases.models import Case, DocumentKind, Status
+from cases.models import Case, DocumentKind, LetterTemplate, Status
 from cases.services import case_transition, referral_approve
 from reviewers.models import Assignment, Review, Specialist, Specialty
 from tests.cases.factories import PLAN, open_case
@@ -38,8 +40,16 @@ def frozen():
     return time_machine.travel(NOW, tick=False)
 
 
+def ensure_letter_templates() -> None:
+    """The seeded templates, again if a transactional test flushed them."""
+    if not LetterTemplate.objects.exists():
+        seed = importlib.import_module("cases.migrations.0005_letter_templates_seed")
+        seed.seed(django_apps, None)
+
+
 def reviewed_case(owner, decider, *, recommendation: str = "uphold", **overrides) -> Case:
     """A case whose reviewer's determination was received (status review received)."""
+    ensure_letter_templates()
     case = open_case(owner, **overrides)
     practitioner = case.treating_practitioner
     practitioner.email = PRACTITIONER_EMAIL
