@@ -1,12 +1,66 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from imr.models import Heartbeat
+from imr.api_auth import api_token_issue, api_token_revoke
+from imr.models import ApiToken, Heartbeat
+from imr.roles import perm
 
 
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ("name", "beat_at", "detail")
-    readonly_fields = ("name", "beat_at", "detail")
+    issued_fields = (
+        "name",
+        "user",
+        "key_prefix",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_by",
+    )
 
-    def has_add_permission(self, request) -> bool:
-        return False
+    def _administers(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.has_perm(perm("administer"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._administers(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._administers(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._administers(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Opens the (read-only) page of an issued token; see get_readonly_fields.
+        return self._administers(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # revoked, never deleted: the record of who could act stays
+
+    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple:
+        return self.issued_fields if obj else ("name", "user", "expires_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple:
+        return self.issued_fields if obj else ()
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
+        if change:
+            return  # nothing on an issued token is editable
+        token, key = api_token_issue(
+            user=obj.user, name=obj.name, created_by=request.user, expires_at=obj.expires_at
+        )
+        obj.pk = token.pk
+        self.message_user(
+            request,
+            f"Token issued. Copy the key now; it is not shown again: {key}",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = sum(api_token_revoke(token=token, actor=request.user) for token in queryset)
+        self.message_user(request, f"{revoked} token(s) revoked.", messages.SUCCESS)

@@ -1,5 +1,6 @@
 """/api/v1/: each app contributes its own api_urls module; the schema and its docs page."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -19,6 +20,11 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("reports.api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
-    # A page for people: the login middleware sends an anonymous visitor to log in.
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # A page for people: an anonymous visitor is sent to log in (DRF views are otherwise
+    # exempt from the login middleware and would answer 401).
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]
