@@ -10,6 +10,32 @@ from imr.roles import perm
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ("name", "beat_at", "detail")
+    readonly_fields = ("name", "beat_at", "detail")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators issue and revoke API tokens; a token is never edited or deleted.
+
+    Access is by the "imr.administer" capability, like the other registry admins. The
+    key is shown once, in the message after "Save"; only its hash is stored.
+    """
+
+    list_display = (
+        "name",
+        "user",
+        "key_prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "user__username", "key_prefix")
+    actions = ["revoke"]
     issued_fields = (
         "name",
         "user",
