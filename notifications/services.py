@@ -152,6 +152,11 @@ def notification_mark_read(*, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
 
 
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
 def users_with_capability(codename: str) -> QuerySet:
     """Active users holding a permission through a group or directly ("app.codename")."""
     app_label, code = codename.split(".", 1)

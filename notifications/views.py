@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from notifications.models import Notification
 from notifications.selectors import notifications_for_user
-from notifications.services import notification_mark_read
+from notifications.services import notification_mark_read, notifications_mark_all_read
 
 
 def _get_notification_for_user(request: HttpRequest, pk: int) -> Notification:
@@ -26,4 +26,10 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     link = notification.link
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
         return redirect(link)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    notifications_mark_all_read(user=request.user)
     return redirect("notifications:inbox")

@@ -42,3 +42,16 @@ def test_no_unread_shows_no_badge(coordinator):
 def test_the_login_page_has_no_bell(client):
     page = client.get(reverse("login")).content.decode()
     assert "Notifications:" not in page
+
+
+def test_mark_all_read_clears_only_my_bell(coordinator, cmo):
+    for n in range(2):
+        _note(coordinator, f"Case {n}: review received.")
+    _note(cmo, "Case 9: someone else's.")
+    client = client_for(coordinator)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Mark all 2 read" in inbox
+    response = client.post(reverse("notifications:mark_all_read"))
+    assert response.status_code == 302
+    assert _count(client.get(reverse("home")).content.decode()) == 0
+    assert Notification.objects.filter(recipient=cmo, read_at=None).count() == 1
