@@ -5,6 +5,7 @@ PostgreSQL's ordered-set aggregate percentile_cont; SQLite has none, so the repo
 "not available on SQLite" there instead of computing them in Python.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import NotSupportedError
 from django.db.models import Aggregate, Expression, F, FloatField, Func
 from django.db.models.sql.compiler import SQLCompiler
@@ -16,19 +17,29 @@ _MONDAY_EPOCH = "1900-01-01"
 
 
 class PercentileCont(Aggregate):
-    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression): an interpolated
-    percentile over the group (0.5 is the median). PostgreSQL only."""
+    """percentile_cont(ARRAY[f1, f2, …]) WITHIN GROUP (ORDER BY expression): interpolated
+    percentiles over the group (0.5 is the median), as a list in the order asked.
+
+    Several fractions share one sort of the group, which is most of the cost on a large
+    range. PostgreSQL only.
+    """
 
     function = "PERCENTILE_CONT"
     name = "PercentileCont"
-    output_field = FloatField()
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = ArrayField(FloatField())
+    template = (
+        "%(function)s(ARRAY[%(fractions)s]::double precision[]) "
+        "WITHIN GROUP (ORDER BY %(expressions)s)"
+    )
 
-    def __init__(self, expression: Expression | str, *, fraction: float, **extra: object) -> None:
-        if not 0.0 <= fraction <= 1.0:
+    def __init__(
+        self, expression: Expression | str, *, fractions: tuple[float, ...], **extra: object
+    ) -> None:
+        if not fractions or not all(0.0 <= fraction <= 1.0 for fraction in fractions):
             raise ValueError("A percentile's fraction is between 0 and 1.")
-        # A float literal from code, never from input: repr() keeps it exact in the SQL.
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+        # Float literals from code, never from input: repr() keeps them exact in the SQL.
+        literals = ", ".join(repr(float(fraction)) for fraction in fractions)
+        super().__init__(expression, fractions=literals, **extra)
 
     def as_sqlite(self, compiler: SQLCompiler, connection, **extra: object):
         raise NotSupportedError("Percentiles need PostgreSQL (percentile_cont).")

@@ -44,11 +44,9 @@ class DisplayCell:
 class DisplayTable:
     table: Table
     rows: list[list[DisplayCell]]
-    truncated: int
 
 
-def display_table(table: Table, *, limit: int | None = None) -> DisplayTable:
-    rows = table.rows if limit is None else table.rows[:limit]
+def display_table(table: Table) -> DisplayTable:
     return DisplayTable(
         table=table,
         rows=[
@@ -59,23 +57,14 @@ def display_table(table: Table, *, limit: int | None = None) -> DisplayTable:
                 )
                 for value, column in zip(row, table.columns, strict=True)
             ]
-            for row in rows
+            for row in table.rows
         ],
-        truncated=len(table.rows) - len(rows),
     )
 
 
 def display_sections(report: QuacReport) -> list[tuple[str, list[DisplayTable]]]:
-    """The report's sections with formatted cells; long lists are cut for the page/PDF."""
+    """The report's sections with formatted cells."""
     return [
-        (
-            section.title,
-            [
-                display_table(
-                    table, limit=report.missed_shown if table.slug == "missed_clocks" else None
-                )
-                for table in section.tables
-            ],
-        )
+        (section.title, [display_table(table) for table in section.tables])
         for section in report.sections
     ]

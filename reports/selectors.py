@@ -93,8 +93,14 @@ def report_scope(params: ReportParams) -> QuerySet[Submission]:
     return submissions
 
 
-def quac_report(params: ReportParams, *, now: datetime | None = None) -> QuacReport:
-    """All figures of the QUAC report for `params`, in a fixed number of queries."""
+def quac_report(
+    params: ReportParams, *, now: datetime | None = None, missed_limit: int | None = None
+) -> QuacReport:
+    """All figures of the QUAC report for `params`, in a fixed number of queries.
+
+    `missed_limit` caps the list of missed clocks (the page and the PDF show the first
+    ones by due time; the CSV and the API carry them all).
+    """
     now = now or timezone.now()
     scope = report_scope(params)
     with_percentiles = percentiles_available()
@@ -108,7 +114,7 @@ def quac_report(params: ReportParams, *, now: datetime | None = None) -> QuacRep
         .order_by(F("assignment__imro__name").asc(nulls_last=True))
     )
     outcomes = _outcome_figures(scope)
-    clocks = _clock_figures(scope, now=now)
+    clocks = _clock_figures(scope, now=now, missed_limit=missed_limit)
 
     summary = _summary_table(totals, outcomes, clocks["overall"], with_percentiles)
     sections = (
@@ -228,10 +234,8 @@ def _case_figures(with_percentiles: bool) -> dict[str, object]:
             "imro_received_at", "case__review__received_at", zone=plan_zone().key
         )
         figures |= {
-            "median_hours": PercentileCont(hours, fraction=0.5),
-            "p90_hours": PercentileCont(hours, fraction=0.9),
-            "median_days": PercentileCont(days, fraction=0.5),
-            "p90_days": PercentileCont(days, fraction=0.9),
+            "hours_percentiles": PercentileCont(hours, fractions=(0.5, 0.9)),
+            "days_percentiles": PercentileCont(days, fractions=(0.5, 0.9)),
         }
     return figures
 
@@ -272,7 +276,9 @@ def _outcome_figures(scope: QuerySet[Submission]) -> dict[str, object]:
     return {"totals": totals, "crosstab": crosstab}
 
 
-def _clock_figures(scope: QuerySet[Submission], *, now: datetime) -> dict[str, object]:
+def _clock_figures(
+    scope: QuerySet[Submission], *, now: datetime, missed_limit: int | None
+) -> dict[str, object]:
     clocks = Clock.objects.filter(case_id__in=scope.values("case_id")).exclude(
         status=ClockStatus.CANCELLED
     )
@@ -293,10 +299,13 @@ def _clock_figures(scope: QuerySet[Submission], *, now: datetime) -> dict[str, o
         )
         .order_by("due_at", "pk")
     )
+    late_total = sum(row["missed"] + row["overdue"] for row in per_clock)
     return {
         "overall": overall,
         "per_clock": _per_clock_table(per_clock),
-        "missed": _missed_table(list(late)),
+        "missed": _missed_table(
+            list(late if missed_limit is None else late[:missed_limit]), late_total
+        ),
     }
 
 
@@ -376,8 +385,21 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+# Figure name -> (aggregate holding [median, 90th percentile], position in it).
+_PERCENTILES = {
+    "median_hours": ("hours_percentiles", 0),
+    "p90_hours": ("hours_percentiles", 1),
+    "median_days": ("days_percentiles", 0),
+    "p90_days": ("days_percentiles", 1),
+}
+
+
 def _percentile(row: dict[str, object], key: str, with_percentiles: bool) -> Cell:
-    return _round(row[key]) if with_percentiles else NOT_AVAILABLE  # type: ignore[arg-type]
+    if not with_percentiles:
+        return NOT_AVAILABLE
+    aggregate, position = _PERCENTILES[key]
+    values = row[aggregate]  # None when the group has no review yet
+    return _round(values[position]) if values else None  # type: ignore[index]
 
 
 def _money(value: Decimal | None) -> Decimal:
@@ -534,7 +556,7 @@ def _per_clock_table(rows: list[dict[str, object]]) -> Table:
     )
 
 
-def _missed_table(rows: list[dict[str, object]]) -> Table:
+def _missed_table(rows: list[dict[str, object]], total: int) -> Table:
     zone = plan_zone()
     columns = (
         Column("internal_id", "Internal identifier"),
@@ -561,6 +583,7 @@ def _missed_table(rows: list[dict[str, object]]) -> Table:
         columns=columns,
         rows=shaped,
         note="Cases appear by the internal patient identifier only.",
+        more=total - len(shaped),
     )
 
 

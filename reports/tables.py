@@ -6,7 +6,7 @@ decimal, money Decimals with two. None means "no data" (for example no review re
 yet); NOT_AVAILABLE means the database cannot compute it (percentiles on SQLite).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -41,6 +41,8 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
+    # Rows left out of this copy of the table (the page's cut of a long list).
+    more: int = 0
 
     def records(self) -> list[dict[str, Cell]]:
         keys = [column.key for column in self.columns]
@@ -78,8 +80,6 @@ class QuacReport:
     summary: Table
     sections: tuple[Section, ...]
     months: tuple[MonthFigure, ...]
-    # How many missed clocks the page and PDF list before pointing to the CSV.
-    missed_shown: int = field(default=200)
 
     def tables(self) -> list[Table]:
         """Every table in page order, the summary first (one CSV file each)."""

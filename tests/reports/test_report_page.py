@@ -1,5 +1,8 @@
 """The reports page: who may open it, what it shows, and that it is recorded."""
 
+import io
+import zipfile
+
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
@@ -56,7 +59,7 @@ def test_the_page_shows_the_figures_and_charts_without_phi(quac_member, report_d
     assert "57.1" in html  # regulatory clocks met
     assert "75.0" in html  # agreement
     assert report_data.cases["c4"].member.internal_id in html
-    assert html.count("<svg") == 2
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
     assert '<title id="timeliness-title">' in html
     assert '<desc id="volume-desc">' in html
     assert "<script" not in html
@@ -106,3 +109,18 @@ def test_without_percentile_cont_the_page_says_so(quac_member, report_data, monk
     html = client_for(quac_member).get(URL, RANGE).content.decode()
     assert "not available on SQLite" in html
     assert "42.0" in html  # the mean still comes from the database
+
+
+def test_a_long_missed_list_is_cut_on_the_page_but_whole_in_the_csv(
+    quac_member, report_data, monkeypatch
+):
+    monkeypatch.setattr("reports.services.MISSED_SHOWN", 2)
+    client = client_for(quac_member)
+    html = client.get(URL, RANGE).content.decode()
+    assert "3 more rows, by due time, in the CSV download." in html
+    assert report_data.cases["c1"].member.internal_id in html  # earliest due first
+    assert report_data.cases["c6"].member.internal_id not in html
+    body = client.get(reverse("reports:csv"), RANGE).content
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        missed = archive.read("missed_clocks.csv").decode("utf-8-sig")
+    assert report_data.cases["c6"].member.internal_id in missed
