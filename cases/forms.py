@@ -30,6 +30,12 @@ class PractitionerForm(forms.Form):
     )
     practitioner_specialty = forms.CharField(label="Practitioner's specialty", required=False)
     practitioner_email = forms.EmailField(label="Practitioner's e-mail", required=False)
+    practitioner_address = forms.CharField(
+        label="Practitioner's mailing address",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Letters go by e-mail when an address is on file, otherwise by mail.",
+    )
 
 
 class CaseForm(forms.Form):

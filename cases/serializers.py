@@ -130,6 +130,7 @@ class PractitionerInputSerializer(serializers.Serializer):
     npi = serializers.RegexField(r"^\d{10}$", required=False, allow_blank=True, default="")
     specialty = serializers.CharField(required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class MemberInputSerializer(serializers.Serializer):

@@ -345,11 +345,20 @@ def member_find_or_create(*, cin: str, **fields: object) -> Member:
 
 @transaction.atomic
 def practitioner_find_or_create(
-    *, name: str, npi: str = "", specialty: str = "", email: str = ""
+    *, name: str, npi: str = "", specialty: str = "", email: str = "", address: str = ""
 ) -> Practitioner:
-    """Match by NPI when given; otherwise a new practitioner record."""
+    """Match by NPI when given (filling in contact details it lacked); else a new record."""
     if npi:
         existing = Practitioner.objects.filter(npi=npi).first()
         if existing is not None:
+            changed = False
+            for field, value in (("email", email), ("address", address)):
+                if value and not getattr(existing, field):
+                    setattr(existing, field, value)
+                    changed = True
+            if changed:
+                existing.save()
             return existing
-    return Practitioner.objects.create(name=name, npi=npi, specialty=specialty, email=email)
+    return Practitioner.objects.create(
+        name=name, npi=npi, specialty=specialty, email=email, address=address
+    )

@@ -56,6 +56,7 @@ def _intake(request, member_form, practitioner_form, case_form):
         npi=p["practitioner_npi"],
         specialty=p["practitioner_specialty"],
         email=p["practitioner_email"],
+        address=p["practitioner_address"],
     )
     return services.case_create(
         member=member,
