@@ -91,16 +91,15 @@ def field_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
         errors.setdefault(name or NON_FIELD, []).append(str(message))
 
     def walk(value: object, name: str) -> None:
-        if isinstance(value, dict):
-            if set(value) <= {"message", "code"} and "message" in value:
-                add(name, value["message"])  # Django's Form.errors.get_json_data()
-                return
+        if _is_message(value):
+            add(name, value["message"])  # Django's Form.errors.get_json_data()
+        elif isinstance(value, dict):
             for key, inner in value.items():
                 walk(inner, name if key in _REQUEST_WIDE_KEYS else _join(name, str(key)))
-        elif isinstance(value, list | tuple):
-            if all(not isinstance(item, dict | list | tuple) for item in value):
+        elif isinstance(value, list):
+            if all(_is_message(item) or not isinstance(item, dict | list) for item in value):
                 for item in value:
-                    add(name, item)
+                    walk(item, name)
             else:
                 for index, item in enumerate(value):
                     if item:  # DRF puts {} for the valid items of a list
@@ -110,6 +109,10 @@ def field_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
 
     walk(detail, prefix)
     return errors
+
+
+def _is_message(value: object) -> bool:
+    return isinstance(value, dict) and "message" in value and set(value) <= {"message", "code"}
 
 
 def _join(prefix: str, key: str) -> str:
@@ -193,7 +196,11 @@ def problem_from_response(response: Response) -> Response:
 def _log_unexpected(exc: Exception, context: dict) -> None:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    # File, line and function only: a source line may hold a literal, a message data.
+    frames = "\n".join(
+        f"  {frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
     logger.error(
         "Unhandled %s in %s %s\n%s",
         type(exc).__name__,
