@@ -126,6 +126,6 @@ def mail_queue() -> list[Letter]:
     """Every letter waiting to be printed and mailed, oldest first (R-TRK-6)."""
     return list(
         Letter.objects.awaiting_mail()
-        .select_related("case", "case__member", "sent_by")
+        .select_related("case", "sent_by")
         .order_by("sent_at", "pk")[:500]
     )
