@@ -1,10 +1,14 @@
 """Reads that shape case data for pages."""
 
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from cases.checklist import referral_file_checklist
 from cases.eligibility import approval_problems, eligibility_problems
-from cases.models import AuditedDateChange, Case, CaseEvent, Document
+from cases.models import AuditedDateChange, Case, CaseEvent, Document, Status
+from imr.roles import perm
 
 
 def case_list(*, search: str = "", status: str = "") -> QuerySet[Case]:
@@ -45,7 +49,38 @@ def case_detail_context(case: Case) -> dict:
     }
 
 
-def case_page(case: Case) -> dict:
+@dataclass(frozen=True)
+class NextAction:
+    label: str
+    anchor: str  # where on the case page the user does it
+    waiting_for: str = ""  # set when it is someone else's turn
+
+
+# status → (who acts, the action, where on the page). Ordered as the case moves.
+_NEXT_ACTIONS: dict[str, tuple[str, str, str]] = {
+    Status.INTAKE: ("decide_cases", "Approve referral", "next"),
+    Status.ASSEMBLING: ("work_cases", "Submit to IMRO", "reviewer"),
+    Status.SUBMITTED: ("work_cases", "Record review", "reviewer"),
+    Status.REVIEW_RECEIVED: ("decide_cases", "Sign determination", "decision"),
+    Status.DECIDED: ("work_cases", "Send letters", "decision"),
+    Status.NOTIFIED: ("decide_cases", "Mark resolved", "decision"),
+    Status.RESOLVED: ("work_cases", "Confirm TAR attachment", "decision"),
+}
+_WHO = {"decide_cases": "the CMO or a Physician Designee", "work_cases": "UM staff"}
+
+
+def next_action(case: Case, user: AbstractBaseUser) -> NextAction | None:
+    """The next step of the case, shown first on its page, for this user's role."""
+    step = _NEXT_ACTIONS.get(case.status)
+    if step is None:
+        return None
+    codename, label, anchor = step
+    if user.has_perm(perm(codename)):
+        return NextAction(label=label, anchor=anchor)
+    return NextAction(label=label, anchor=anchor, waiting_for=_WHO[codename])
+
+
+def case_page(case: Case, user: AbstractBaseUser) -> dict:
     """The whole staff case page: summary, checklist, clocks, documents, reviewer, decision."""
     from cases.documents import case_documents_context
     from cases.selectors_decision import decision_panel_for_case
@@ -58,6 +93,7 @@ def case_page(case: Case) -> dict:
     context["clocks"] = clocks_for_case(case)
     context["panel"] = reviewer_panel_for_case(case)
     context["decision"] = decision_panel_for_case(case)
+    context["next_action"] = next_action(case, user)
     return context
 
 

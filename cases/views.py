@@ -70,7 +70,7 @@ def _intake(request, member_form, practitioner_form, case_form):
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
-    context = selectors.case_page(case)
+    context = selectors.case_page(case, request.user)
     context["withdraw_form"] = WithdrawForm()
     context["received_form"] = ReceivedAtPlanChangeForm()
     return render(request, "cases/detail.html", context)

@@ -48,7 +48,9 @@ def test_intake_shows_an_unknown_code_and_saves_nothing(coordinator):
         reverse("cases:intake"), {**INTAKE, "diagnosis_codes": "C44.91, E11.99999"}
     )
     assert response.status_code == 200
-    assert "“E11.99999” is not a code in the current ICD-10-CM code set." in response.content.decode()
+    assert (
+        "“E11.99999” is not a code in the current ICD-10-CM code set." in response.content.decode()
+    )
     assert not Case.objects.exists()
 
 
@@ -125,3 +127,15 @@ def test_no_phi_in_the_case_list_url_or_titles(coordinator):
     html = client_for(coordinator).get(reverse("cases:list")).content.decode()
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert MEMBER_CIN not in title and MEMBER_LAST not in title
+
+
+def test_the_next_step_is_shown_for_the_role(coordinator, cmo):
+    case = open_case(coordinator)
+    url = reverse("cases:detail", args=[case.pk])
+    waiting = client_for(coordinator).get(url).content.decode()
+    assert "Approve referral: waiting for the CMO or a Physician Designee." in waiting
+    assert "Approve referral to IMR</button>" in client_for(cmo).get(url).content.decode()
+    client_for(cmo).post(reverse("cases:approve", args=[case.pk]))
+    assert (
+        'href="#reviewer">Submit to IMRO</a>' in client_for(coordinator).get(url).content.decode()
+    )
