@@ -9,6 +9,7 @@ COPY cases ./cases
 COPY timelines ./timelines
 COPY notifications ./notifications
 COPY reviewers ./reviewers
+COPY reports ./reports
 RUN pip install --no-cache-dir .
 COPY . .
 ENV DJANGO_SETTINGS_MODULE=imr.settings.production
