@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Scripts and styles from our static files only (imr/security.py).
+    "imr.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -266,5 +268,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # At DEBUG, django.template logs every failed variable lookup with the whole
+        # template context in the message: a letter's context holds the member's name,
+        # CIN and address. Never below INFO, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
     },
 }
