@@ -11,30 +11,12 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from imr.roles import perm
+from imr.admin_access import AdministratorOnly
 from notifications.services import users_with_capability
 from reviewers.models import Imro, Specialist, Specialty
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
-    def _administers(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.has_perm(perm("administer"))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._administers(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return self._administers(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._administers(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return self._administers(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
+class RegistryAdmin(AdministratorOnly, SimpleHistoryAdmin):
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: object
     ) -> ModelChoiceField:

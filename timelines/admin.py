@@ -9,20 +9,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from imr.roles import perm
+from imr.admin_access import AdministratorOnly
 from timelines.models import Clock, Holiday, SweepRun
 from timelines.services import holiday_add, holiday_change, holiday_remove
-
-
-class AdministratorOnly:
-    def _administers(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.has_perm(perm("administer"))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._administers(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return self._administers(request)
 
 
 @admin.register(Holiday)
@@ -37,13 +26,8 @@ class HolidayAdmin(AdministratorOnly, SimpleHistoryAdmin):
     def weekday(self, obj: Holiday) -> str:
         return f"{obj.date:%A}"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._administers(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return self._administers(request)
-
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Removing a holiday goes through holiday_remove, which recomputes clocks.
         return self._administers(request)
 
     def save_model(self, request: HttpRequest, obj: Holiday, form, change: bool) -> None:

@@ -1,0 +1,42 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.letter_templates import letter_template_publish
+from cases.models.letters import LetterTemplate
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_adds_a_version_and_keeps_the_old_one(administrator):
+    before = LetterTemplate.objects.get(party="member", language="es", active=True)
+    new = letter_template_publish(
+        party="member",
+        language="es",
+        body=before.body + "<p>Nuevo párrafo.</p>",
+        change_note="Wording reviewed by Compliance",
+        actor=administrator,
+    )
+    assert new.version == before.version + 1
+    assert new.active
+    before.refresh_from_db()
+    assert not before.active
+    assert before.body in new.body
+
+
+def test_a_broken_template_is_refused_and_nothing_changes(administrator):
+    count = LetterTemplate.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        letter_template_publish(
+            party="member", language="en", body="{% if %}", change_note="x", actor=administrator
+        )
+    assert "does not compile" in str(exc.value)
+    assert LetterTemplate.objects.count() == count
+    assert LetterTemplate.objects.filter(party="member", language="en", active=True).count() == 1
+
+
+def test_administrators_see_templates_in_the_admin_and_coordinators_do_not(
+    administrator, coordinator
+):
+    assert client_for(administrator).get("/admin/cases/lettertemplate/").status_code == 200
+    assert client_for(coordinator).get("/admin/cases/lettertemplate/").status_code == 302
