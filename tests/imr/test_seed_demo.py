@@ -55,3 +55,10 @@ def test_it_loads_cases_in_several_states_with_running_clocks():
     assert running.filter(due_at__lt=timezone.now()).exists(), "a demo clock is overdue"
     call_command("seed_demo")
     assert Case.objects.count() == 7
+
+
+@pytest.mark.django_db
+def test_if_empty_does_nothing_when_users_exist(coordinator, capsys):
+    call_command("seed_demo", if_empty=True)
+    assert capsys.readouterr().out == ""
+    assert not get_user_model().objects.filter(username="demo.cmo").exists()

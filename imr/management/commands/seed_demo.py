@@ -33,6 +33,11 @@ class Command(BaseCommand):
             "--reset-passwords", action="store_true", help="Give existing demo users new passwords."
         )
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has users (bin/run's first start).",
+        )
+        parser.add_argument(
             "--password",
             help="Use this password for every demo user instead of random ones (tests only).",
         )
@@ -40,6 +45,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         if settings.SETTINGS_MODULE.endswith("production"):
             raise CommandError("seed_demo loads fake data and never runs with production settings.")
+        if options["if_empty"] and get_user_model().objects.exists():
+            return
+        self.stdout.write("Empty database: loading synthetic demo data.")
         with transaction.atomic():
             logins = self._users(
                 reset=bool(options["reset_passwords"]), password=options.get("password")
