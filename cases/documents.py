@@ -241,7 +241,7 @@ def _clean_title(*, case: Case, title: str) -> str:
 
 def _printable(text: str) -> str:
     # Drops control and format characters, including right-to-left overrides that make
-    # "report‮fdp.exe" display as "reportexe.pdf".
+    # "report<U+202E>fdp.exe" display as "reportexe.pdf".
     return "".join(
         c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c)[0] != "C"
     )
