@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.models import Case, Determination, Status
 from reviewers.models import Assignment
 from timelines.calendar import business_calendar
+from timelines.rules import rule_named
 from timelines.selectors import BADGES, due_window, work_queue
 
 BUCKETS = ("overdue", "today", "next", "later")
@@ -30,6 +31,7 @@ class QueueRow:
     case: Case
     badge: str
     badge_text: str
+    clock_label: str
 
 
 def _with_imro(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -70,7 +72,17 @@ def queue_page(
             badge = ""
         else:
             badge = due_window(due_at=case.next_due_at, now=now, calendar=calendar)
-        rows.append(QueueRow(case=case, badge=badge, badge_text=BADGES.get(badge, "No clock")))
+        label = ""
+        if case.next_clock:
+            label = rule_named(name=case.next_clock, review_type=case.review_type).label
+        rows.append(
+            QueueRow(
+                case=case,
+                badge=badge,
+                badge_text=BADGES.get(badge, "No clock"),
+                clock_label=label,
+            )
+        )
     return {"rows": rows, "counts": counts, "now": now}
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from cases.models import Case
@@ -133,7 +133,8 @@ def work_queue(
             next_due_at=Subquery(nearest.values("due_at")[:1]),
             next_clock=Subquery(nearest.values("name")[:1]),
         )
-        .order_by("next_due_at", "pk")
+        # Cases with no running clock last, on PostgreSQL and SQLite alike.
+        .order_by(F("next_due_at").asc(nulls_last=True), "pk")
     )
     if mine and user is not None:
         cases = cases.filter(owner=user)
