@@ -8,6 +8,7 @@ every operation documents in the OpenAPI schema (api_schema).
 
 from collections.abc import Callable
 
+from rest_framework import renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,3 +36,17 @@ class ApiAuthMixin:
         if isinstance(response, Response) and response.status_code >= 400:
             problem_from_response(response)
         return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON, except that None is `null` rather than an empty body with no type.
+
+    Endpoints such as a case's assignment answer null while there is none; the schema
+    documents that (imr.api_schema.Nullable).
+    """
+
+    def render(self, data: object, accepted_media_type: str | None = None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if data is None and getattr(response, "status_code", 200) != 204:
+            return b"null"
+        return super().render(data, accepted_media_type, renderer_context)

@@ -31,8 +31,37 @@ _PROBLEM_RESPONSES = {
 }
 
 
+class Nullable:
+    """A response that is the serializer's object, or JSON null when there is none yet."""
+
+    def __init__(self, serializer: type[serializers.Serializer]) -> None:
+        self.serializer = serializer
+
+
 class ProblemAutoSchema(AutoSchema):
-    """Documents the problem responses an operation can give, besides its success."""
+    """Documents the problem responses an operation can give, besides its success.
+
+    Also: `Nullable(Serializer)` responses, and read-only choice fields of model fields
+    with blank=True, whose "" DRF's generated field does not declare.
+    """
+
+    def _get_response_for_code(self, serializer: object, *args: object, **kwargs: object) -> dict:
+        if not isinstance(serializer, Nullable):
+            return super()._get_response_for_code(serializer, *args, **kwargs)
+        response = super()._get_response_for_code(serializer.serializer, *args, **kwargs)
+        for content in response.get("content", {}).values():
+            content["schema"] = {"allOf": [content["schema"]], "nullable": True}
+        return response
+
+    def _map_serializer_field(self, field: object, direction: str, *args: object, **kw: object):
+        if isinstance(field, serializers.ChoiceField) and field.read_only:
+            model = getattr(getattr(field.parent, "Meta", None), "model", None)
+            try:
+                blank = model is not None and model._meta.get_field(field.source).blank
+            except Exception:  # a source that is not a model field
+                blank = False
+            field.allow_blank = field.allow_blank or blank
+        return super()._map_serializer_field(field, direction, *args, **kw)
 
     def get_operation(self, *args: object, **kwargs: object) -> dict | None:
         operation = super().get_operation(*args, **kwargs)

@@ -24,6 +24,7 @@ from cases.access import access_log, require_capability
 from cases.models import AccessLog
 from cases.packet import packet_render
 from imr.api import ApiAuthMixin
+from imr.api_schema import Nullable
 from reviewers import services
 from reviewers.access import (
     _get_assignment_for_reviewer,
@@ -130,7 +131,7 @@ class SuggestionsView(ApiAuthMixin, APIView):
 class AssignmentView(ApiAuthMixin, APIView):
     """GET: the current assignment (or null). POST {specialist, outside_suggestion_reason}."""
 
-    @extend_schema(responses=AssignmentSerializer)
+    @extend_schema(responses={200: Nullable(AssignmentSerializer)})
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         assignment = current_assignment(case)
@@ -177,7 +178,7 @@ class AttestationListView(ApiAuthMixin, APIView):
 class SubmissionView(ApiAuthMixin, APIView):
     """GET: the submission (or null). POST {delivery: portal|email}: submit (R-TRK-1)."""
 
-    @extend_schema(responses=SubmissionSerializer)
+    @extend_schema(responses={200: Nullable(SubmissionSerializer)})
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         submission = Submission.objects.filter(case=case).first()
@@ -249,7 +250,7 @@ class ReviewView(ApiAuthMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=ReviewSerializer)
+    @extend_schema(responses={200: Nullable(ReviewSerializer)})
     def get(self, request: Request, case_pk: int) -> Response:
         case = _get_case_for_staff(request, case_pk, capability="view_phi")
         review = Review.objects.filter(case=case).first()

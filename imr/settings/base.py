@@ -232,7 +232,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the browsable documentation is the schema page (/api/v1/docs/).
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["imr.api.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["imr.api_auth.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_RATE", "600/min")},
     "EXCEPTION_HANDLER": "imr.api_errors.problem_exception_handler",

@@ -63,6 +63,8 @@ ROLES: dict[str, dict[str, set[str]]] = {
     "reports-quac": {"GET": REPORTS},
     "api-schema": {"GET": ANYONE},
     "api-docs": {"GET": ANYONE},
+    # Any other address under /api/v1/: a 404 problem for a caller who is logged in.
+    "api-not-found": dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), ANYONE),
 }
 # A page for people, not an endpoint: anonymous visitors are sent to the login page.
 BROWSER_PAGES = {"api-docs"}

@@ -74,6 +74,7 @@ def test_http_level_errors_are_problems(coordinator):
     )
     assert body["type"].endswith(":parse-error")
     _problem(client.post("/api/v1/cases/", "x", content_type="text/plain"), 415)
+    assert _problem(client.get("/api/v1/cases/not-a-number/"), 404)["detail"].startswith("No API")
 
 
 @pytest.mark.django_db
