@@ -77,30 +77,35 @@ def staff(transactional_db):
 
 def _ready_case(staff, **overrides) -> Case:
     """Approved, assigned, attested: ready to submit."""
-    case = open_case(staff["um1"], member=make_member(), **overrides)
+    member = make_member(cin=f"9{Case.objects.count():07d}Z")
+    case = open_case(staff["um1"], member=member, **overrides)
     referral_approve(case=case, actor=staff["cmo1"])
-    imro = Imro.objects.create(
+    imro, _ = Imro.objects.get_or_create(
         name="Race IMRO",
-        contract_start=timezone.localdate() - timedelta(days=365),
-        contract_end=FAR,
-        contact_name="Contact",
-        secure_delivery_address="secure@imro.example.invalid",
-        charge_standard=400,
-        charge_expedited=550,
-        charge_retrospective=350,
+        defaults={
+            "contract_start": timezone.localdate() - timedelta(days=3650),
+            "contract_end": FAR,
+            "contact_name": "Contact",
+            "secure_delivery_address": "secure@imro.example.invalid",
+            "charge_standard": 400,
+            "charge_expedited": 550,
+            "charge_retrospective": 350,
+        },
     )
-    specialist = Specialist.objects.create(
+    specialist, _ = Specialist.objects.get_or_create(
         name="Dr. Race Reviewer",
-        specialty=Specialty.objects.get_or_create(name="Dermatology")[0],
-        board_certified=True,
-        board_certification_expires=FAR,
-        license_state="CA",
-        license_number="A55555",
-        license_expires=FAR,
-        actively_practicing=True,
-        imro=imro,
-        user=staff["reviewer"],
-        qualifications=QUALIFICATIONS,
+        defaults={
+            "specialty": Specialty.objects.get_or_create(name="Dermatology")[0],
+            "board_certified": True,
+            "board_certification_expires": FAR,
+            "license_state": "CA",
+            "license_number": "A55555",
+            "license_expires": FAR,
+            "actively_practicing": True,
+            "imro": imro,
+            "user": staff["reviewer"],
+            "qualifications": QUALIFICATIONS,
+        },
     )
     reviewer_services.assignment_create(
         case=case, specialist=specialist, actor=staff["um1"], outside_suggestion_reason="Race."
