@@ -1,0 +1,335 @@
+"""Pages and the sweep at a plan's full history, on PostgreSQL (issue 10).
+
+    .venv/bin/python bench/perf_bench.py [--count 200000] [--small 20000] [--repeat 30]
+        [--database imr_bench_perf] [--keep] [--reuse] [--sweep-clocks 20000]
+
+Creates a scratch database (dropped at the end unless --keep), migrates it and loads
+--small cases with `generate_cases` logic, all of them open; measures; then adds the
+rest of --count as closed cases (years of history) and measures again. Both steps
+therefore have the same open cases and running clocks, and the ratio shows how each
+page and the sweep grow with closed cases. --reuse measures a database an earlier
+--keep run left at full size (the small column is then left empty).
+
+Measured, each through Django's test client, --repeat times after one warm-up request:
+the work queue (home page of a UM coordinator), a case page (an open case with
+documents, events, clocks, a review, a determination and letters), the case list
+searching a common last-name prefix, and the QUAC report of the last twelve months.
+Server time median and 95th percentile; the SQL queries of one request; for the work
+queue and the case page the same queries re-run raw on a cursor (the bare SQL the page
+needs) and the ratio page / bare SQL. The sweep: --sweep-clocks running clocks made due
+(the other running clocks have nothing pending), swept in a transaction that is rolled
+back, then VACUUM ANALYZE, so every run sees the same due clocks; median of 3.
+EXPLAIN (ANALYZE, BUFFERS) of the work queue query and of the sweep's selection query
+are printed and written to bench/results/.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200_000)
+    parser.add_argument("--small", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--sweep-clocks", type=int, default=20_000)
+    parser.add_argument("--sweep-runs", type=int, default=3)
+    parser.add_argument("--database", default="imr_bench_perf")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Measure a kept database.")
+    args = parser.parse_args()
+    if not args.database.startswith(("imr_bench", "imr_perf")):
+        parser.error("--database must start with imr_bench or imr_perf (a scratch database).")
+    if not args.database.replace("_", "").isalnum():
+        parser.error("--database: letters, digits and underscores only.")
+    if not args.server.startswith(
+        ("postgres://postgres@127.0.0.1", "postgres://postgres@localhost")
+    ):
+        parser.error("--server must be the local PostgreSQL.")
+
+    if not args.reuse:
+        _recreate(args.server, args.database)
+    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "imr.settings.base"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    columns: dict[str, dict[str, object]] = {}
+    try:
+        call_command("migrate", verbosity=0)
+        if not args.reuse:
+            _load(args.small, open_share=1.0, seed=1)
+            _prepare_sweep(args.sweep_clocks)
+            columns["small"] = _measure(args, label="small")
+            _load(args.count - args.small, open_share=0.0, seed=2)
+        columns["large"] = _measure(args, label="large")
+        _print_table(columns)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _drop(args.server, args.database)
+
+
+def _recreate(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _load(count: int, *, open_share: float, seed: int) -> None:
+    from cases.generate import cases_generate
+
+    started = time.perf_counter()
+    counts = cases_generate(count=count, open_share=open_share, seed=seed)
+    history = sum(n for label, n in counts.items() if ".Historical" in label)
+    print(
+        f"loaded {count:,} cases (open share {open_share}): {sum(counts.values()):,} rows, "
+        f"{history:,} history rows, in {time.perf_counter() - started:.0f} s "
+        f"[load {_load_average()}]",
+        flush=True,
+    )
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _prepare_sweep(wanted: int) -> None:
+    """Leave exactly `wanted` running clocks with an alert pending; the rest have none.
+
+    Committed once, before both measurements, so the large step sweeps the same clocks.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE timelines_clock SET next_alert_at = NULL WHERE status = 'running' AND id NOT IN"
+            " (SELECT id FROM timelines_clock WHERE status = 'running' ORDER BY id LIMIT %s)",
+            [wanted],
+        )
+        cursor.execute("VACUUM ANALYZE timelines_clock")
+
+
+def _measure(args, *, label: str) -> dict[str, object]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from cases.models import Case
+
+    if not getattr(_measure, "set_up", False):
+        setup_test_environment()  # the test client's template and context capture
+        _measure.set_up = True
+    users = get_user_model().objects
+    um = users.get(username="synthetic.um01")
+    cmo = users.get(username="synthetic.cmo1")
+    staff, chief = Client(), Client()
+    staff.force_login(um)
+    chief.force_login(cmo)
+    case = (
+        Case.objects.filter(status="notified", letters__isnull=False, clocks__status="running")
+        .order_by("pk")
+        .first()
+    )
+    from reports.forms import last_twelve_months
+
+    start, end = last_twelve_months()
+    pages = {
+        "work queue": (staff, "/"),
+        "case page": (staff, f"/cases/{case.pk}/"),
+        "case list search": (staff, "/cases/?q=Garc"),
+        "QUAC report 12 months": (
+            chief,
+            f"/reports/?date_from={start:%Y-%m-%d}&date_to={end:%Y-%m-%d}",
+        ),
+    }
+    total = Case.objects.count()
+    open_cases = Case.objects.open().count()
+    print(f"\n== {label}: {total:,} cases, {open_cases:,} open [load {_load_average()}]")
+    out: dict[str, object] = {"cases": total, "open": open_cases}
+    for name, (client, url) in pages.items():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        times = []
+        repeat = args.repeat
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        from django.db import connection
+
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        row = {
+            "median": statistics.median(times),
+            "p95": _percentile(times, 0.95),
+            "queries": len(captured),
+        }
+        if name in ("work queue", "case page"):
+            bare = [_bare_sql(captured.captured_queries) for _ in range(repeat)]
+            row["bare"] = statistics.median(bare)
+            row["ratio"] = row["median"] / row["bare"]
+        if name == "work queue":
+            _explain(captured.captured_queries, f"{label}_work_queue", must_contain="next_due_at")
+        out[name] = row
+        print(
+            f"  {name:24s} median {row['median'] * 1000:8.1f} ms  p95 {row['p95'] * 1000:8.1f} ms"
+            f"  {row['queries']:3d} queries [load {_load_average()}]",
+            flush=True,
+        )
+    out["sweep"] = _time_sweep(args, label)
+    return out
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _bare_sql(queries: list[dict]) -> float:
+    """Re-run the page's statements on a cursor, rolled back: the database's share."""
+    from django.db import connection, transaction
+
+    skip = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            for query in queries:
+                sql = query["sql"]
+                if sql.lstrip().upper().startswith(skip):
+                    continue
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _explain(queries: list[dict], name: str, *, must_contain: str) -> None:
+    from django.db import connection
+
+    # Only reads: EXPLAIN ANALYZE runs the statement.
+    candidates = [
+        q
+        for q in queries
+        if must_contain in q["sql"] and q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    if not candidates:
+        print(f"  (no query with {must_contain!r} to explain)")
+        return
+    text = []
+    with connection.cursor() as cursor:
+        for query in candidates[:2]:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+            text.append(f"{query['sql']}\n\n{plan}\n")
+            print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}\n{plan}\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.txt").write_text("\n\n".join(text))
+
+
+def _time_sweep(args, label: str) -> dict[str, object]:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from timelines.models import Clock
+    from timelines.sweep import sweep
+
+    due = Clock.objects.filter(status="running", next_alert_at__isnull=False)
+    count = due.count()
+    latest = max(due.values_list("due_at", flat=True), default=None)
+    if latest is None:
+        return {"clocks": 0}
+    now = latest + timedelta(hours=1)  # every selected clock past its due time
+    times, result = [], None
+    for run in range(args.sweep_runs):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                result = sweep(now=now)
+                times.append(time.perf_counter() - started)
+            if run == 0:
+                _explain(
+                    captured.captured_queries,
+                    f"{label}_sweep_selection",
+                    must_contain="next_alert_at",
+                )
+            transaction.set_rollback(True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "VACUUM ANALYZE timelines_clock, timelines_clockalert, timelines_clockevent,"
+                " notifications_notification, timelines_sweeprun"
+            )
+    row = {
+        "clocks": count,
+        "median": statistics.median(times),
+        "runs": times,
+        "alerts": result.warned + result.breached if result else 0,
+    }
+    print(
+        f"  sweep of {count:,} due clocks: median {row['median']:.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in times)}) [load {_load_average()}]",
+        flush=True,
+    )
+    return row
+
+
+def _print_table(columns: dict[str, dict[str, object]]) -> None:
+    small, large = columns.get("small"), columns["large"]
+    print(f"\n{'measure':44s} {'20k-size':>12s} {'full size':>12s} {'ratio':>7s}")
+    if small:
+        print(f"{'cases (open)':44s} {small['cases']:>7,} ({small['open']:,}) ", end="")
+        print(f"{large['cases']:>7,} ({large['open']:,})")
+    for name in ("work queue", "case page", "case list search", "QUAC report 12 months"):
+        for key, unit in (("median", "ms"), ("p95", "ms"), ("queries", ""), ("bare", "ms")):
+            if key not in large[name]:
+                continue
+            value = large[name][key]
+            before = small[name][key] if small else None
+            scale = 1000 if unit else 1
+            text = f"{value * scale:12.1f}" if unit else f"{value:12d}"
+            old = (f"{before * scale:12.1f}" if unit else f"{before:12d}") if small else " " * 12
+            ratio = f"{value / before:7.2f}" if small and before else ""
+            print(
+                f"{name + ' ' + key + (' (' + unit + ')' if unit else ''):44s} {old} {text} {ratio}"
+            )
+        if "ratio" in large[name]:
+            old = f"{small[name]['ratio']:12.2f}" if small else " " * 12
+            print(f"{name + ' page / bare SQL':44s} {old} {large[name]['ratio']:12.2f}")
+    sweep_small, sweep_large = (small or {}).get("sweep"), large["sweep"]
+    if sweep_large.get("clocks"):
+        old = f"{sweep_small['median']:12.2f}" if sweep_small else " " * 12
+        ratio = f"{sweep_large['median'] / sweep_small['median']:7.2f}" if sweep_small else ""
+        name = f"sweep, {sweep_large['clocks']:,} due clocks (s)"
+        print(f"{name:44s} {old} {sweep_large['median']:12.2f} {ratio}")
+    print(f"[load {_load_average()}]")
+
+
+if __name__ == "__main__":
+    main()
