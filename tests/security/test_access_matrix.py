@@ -87,6 +87,7 @@ ANY_USER_NAMES = {
     "notifications-list",
     "api-schema",
     "api-docs",
+    "api-not-found",
 }
 PUBLIC_NAMES = {"login", "healthz", "cases_decision:letter_link"}
 CASE_NAMESPACES = {"cases", "cases_documents", "cases_decision", "timelines", "reviewers"}
@@ -143,6 +144,8 @@ OK_EXCEPTIONS: dict[str, set[int]] = {
     "reports:pdf": {400},
     # A signed-in user who opens the login page is sent on to their home page.
     "login": {200, 302},
+    # Any address under /api/v1/ that no endpoint has: a 404 problem document.
+    "api-not-found": {404},
 }
 OK_GET = {200}
 OK_POST = {200, 201, 204, 302, 400, 409, 415, 422}
