@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +17,8 @@ from notifications.email import email_send
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+_CLAIM_SIZE = 100
+_PENDING_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,9 @@ def notifications_email(*, notification_ids: list[int]) -> int:
     (or a retry) never send the same notification twice. A failed send releases its claim.
     """
     sent = 0
-    for start in range(0, len(notification_ids), 1000):
-        for notification in _claim(notification_ids[start : start + 1000]):
+    # Small claims: a worker killed while sending loses at most one claim's unsent rows.
+    for start in range(0, len(notification_ids), _CLAIM_SIZE):
+        for notification in _claim(notification_ids[start : start + _CLAIM_SIZE]):
             try:
                 email_send(
                     to=notification.recipient.email,
@@ -117,6 +121,23 @@ def notifications_email(*, notification_ids: list[int]) -> int:
                 continue
             sent += 1
     return sent
+
+
+def notifications_email_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """E-mail notifications whose after-commit send never happened (R-NOT-4).
+
+    The send after commit runs in the process that committed; if that process dies
+    first (a worker killed mid-sweep, SMTP down), the rows stay with emailed_at empty.
+    This picks them up; the claim keeps it from racing the after-commit send.
+    """
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Notification.objects.filter(emailed_at=None, created_at__lte=cutoff)
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:_PENDING_BATCH]
+    )
+    return notifications_email(notification_ids=ids)
 
 
 def _claim(ids: list[int]) -> list[Notification]:

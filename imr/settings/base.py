@@ -218,6 +218,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # R-DL-11: every clock nightly, then the digest. 12:00 UTC is 04:00 PST / 05:00 PDT:
     # after local midnight (last-day warnings) and before the office opens.
+    # Notification e-mails whose after-commit send died with its process (ops/faults.py).
+    "notifications-email-pending": {
+        "task": "notifications.tasks.email_pending_notifications",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "timelines-sweep-all-clocks": {
         "task": "timelines.tasks.sweep_all_clocks",
         "schedule": crontab(hour=12, minute=0),

@@ -27,7 +27,9 @@ from tests.conftest import make_user
 from tests.security.scenario import FAR, NO_CONFLICT, QUALIFICATIONS
 from timelines.models import Clock, ClockEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback restores the rows data migrations seed (roles, holidays, templates)
+# for the tests that run after these.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def race(*actions: Callable[[], object]) -> list[object]:
@@ -64,8 +66,7 @@ def _message(error: Exception) -> str:
     return " ".join(getattr(error, "problems", None) or getattr(error, "messages", None) or [])
 
 
-@pytest.fixture
-def staff(transactional_db):
+def make_staff() -> dict:
     return {
         "um1": make_user("um1", Role.UM_STAFF),
         "um2": make_user("um2", Role.UM_STAFF),
@@ -73,6 +74,11 @@ def staff(transactional_db):
         "cmo2": make_user("cmo2", Role.CMO),
         "reviewer": make_user("reviewer", Role.IMRO_REVIEWER),
     }
+
+
+@pytest.fixture
+def staff(transactional_db, django_db_serialized_rollback):
+    return make_staff()
 
 
 def _ready_case(staff, **overrides) -> Case:

@@ -16,12 +16,17 @@ from cases.models import Case, Status
 from notifications.models import Notification
 from reviewers.models import Submission
 from tests.security.scenario import NOW
-from tests.security.test_concurrency import _ready_case
-from tests.security.test_concurrency import staff as staff
+from tests.security.test_concurrency import _ready_case, make_staff
 from timelines.models import Clock, ClockAlert, ClockStatus, SweepRun
 from timelines.tasks import sweep_all_clocks
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
@@ -122,3 +127,26 @@ def test_submissions_succeed_while_redis_is_down(staff, django_capture_on_commit
     assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
     assert any("ready for your review" in m.subject for m in mail.outbox)
     assert health.status_code == 503  # and the health check says so
+
+
+def test_notification_e_mails_lost_with_their_process_are_sent_once_by_the_retry_job(staff):
+    """The worker died after the sweep committed, before its after-commit e-mails: the
+    in-app rows exist, the e-mails do not. The beat-scheduled retry sends each once."""
+    from notifications.services import notification_send
+    from notifications.tasks import email_pending_notifications
+
+    with (
+        time_machine.travel(NOW, tick=False),
+        # The after-commit callback is dropped, as when the process is killed first.
+        mock.patch("notifications.services.transaction.on_commit"),
+    ):
+        for number in range(3):
+            notification_send(recipient=staff["cmo1"], kind="clock_breach", text=f"Case {number}")
+    assert Notification.objects.filter(emailed_at=None).count() == 3
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert email_pending_notifications() == 0  # too recent: the after-commit send's turn
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        assert email_pending_notifications() == 3
+        assert email_pending_notifications() == 0
+    assert len(mail.outbox) == 3
+    assert not Notification.objects.filter(emailed_at=None).exists()
