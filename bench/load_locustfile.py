@@ -1,0 +1,86 @@
+# ruff: noqa: S311  (random picks load-test targets; nothing secret)
+"""Locust users for bench/load_run.py: UM staff browsing, and a few submitting cases.
+
+Loopback only (the runner passes --host http://127.0.0.1:…). Each user signs in once
+with the lab's synthetic account, then works: browsers open the work queue, case pages
+and the case search; submitters send one ready case each turn through the reviewer
+panel's submit form. Case ids come from files the runner writes.
+"""
+
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+LAB = Path(os.environ.get("FAULTS_DIR", "/tmp/imr-faultlab"))  # noqa: S108
+PASSWORD = os.environ.get("LOAD_PASSWORD", "")
+BROWSE_IDS = [int(x) for x in (LAB / "load-browse-ids.txt").read_text().split()]
+READY_IDS = [int(x) for x in (LAB / "load-ready-ids.txt").read_text().split()]
+random.shuffle(READY_IDS)
+
+
+class _SignedIn(HttpUser):
+    abstract = True
+
+    def on_start(self) -> None:
+        self.client.get("/accounts/login/", name="login page")
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post(
+            "/accounts/login/",
+            {"username": "um", "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="sign in",
+        )
+
+    def _post(self, path: str, data: dict, name: str):
+        data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
+        return self.client.post(
+            path,
+            data,
+            headers={"Referer": f"{self.host}{path}"},
+            allow_redirects=False,
+            name=name,
+        )
+
+
+class StaffBrowsing(_SignedIn):
+    fixed_count = 50
+    wait_time = between(1, 3)
+
+    @task(4)
+    def work_queue(self) -> None:
+        self.client.get("/", name="work queue")
+
+    @task(4)
+    def case_page(self) -> None:
+        self.client.get(f"/cases/{random.choice(BROWSE_IDS)}/", name="case page")
+
+    @task(1)
+    def case_clocks(self) -> None:
+        self.client.get(f"/timelines/cases/{random.choice(BROWSE_IDS)}/clocks/", name="clocks")
+
+    @task(1)
+    def search(self) -> None:
+        self.client.get(f"/cases/?q=TAR-{random.randint(1, 9999)}", name="case search")
+
+
+class StaffSubmitting(_SignedIn):
+    fixed_count = 5
+    wait_time = between(2, 5)
+
+    @task
+    def submit_one(self) -> None:
+        if not READY_IDS:
+            return
+        case_id = READY_IDS.pop()
+        with self._post(
+            f"/portal/staff/cases/{case_id}/submit/", {"delivery": "portal"}, "submit"
+        ) as response:
+            pass
+        if response.status_code != 302:
+            return
+        page = self.client.get(f"/cases/{case_id}/", name="case page after submit")
+        if not re.search(r"Submitted|submitted", page.text):
+            page.failure("the case page does not show the submission")

@@ -1,0 +1,124 @@
+"""Load test (issue 11): 50 UM staff browsing + 5 submitting for 5 minutes, loopback only.
+
+    .venv/bin/python bench/load_run.py [--cases 200000] [--minutes 5] [--workers 4]
+
+In the private lab (ops/faultlab.py: PostgreSQL 127.0.0.1:5440, Redis 6390): a fresh
+database, `manage.py generate_cases --count N` (the plan's history), the lab's UM and
+CMO accounts, a few hundred cases ready to submit; gunicorn on 127.0.0.1:8012; then
+locust headless (bench/load_locustfile.py). Prints requests, failures, throughput and
+the 50th/95th/99th percentile per request type, and whether the bar held: 0 errors and
+95th percentile ≤ 500 ms. Stops everything it started.
+"""
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ops import faultlab as lab
+
+PORT = 8012
+
+
+def prepare(count: int, ready: int) -> None:
+    lab.clean_lab_files()
+    lab.pg_cluster_up()
+    lab.redis_up()
+    lab.fresh_database()
+    lab.migrate()
+    began = time.monotonic()
+    if count:
+        lab.run(
+            [str(lab.VENV_BIN / "python"), "manage.py", "generate_cases", "--count", str(count)],
+            cwd=lab.ROOT,
+            env=lab.lab_env(),
+            timeout=3600,
+        )
+    lab.say(f"generated {count} cases in {time.monotonic() - began:.0f} s")
+    lab.django_setup()
+    from cases.models import Case
+
+    users = lab.lab_users()
+    ids = [lab.lab_case(9000 + n, users).pk for n in range(ready)]
+    (lab.LAB_DIR / "load-ready-ids.txt").write_text(" ".join(map(str, ids)))
+    open_ids = list(
+        Case.objects.exclude(status__in=["closed", "withdrawn"])
+        .order_by("?")
+        .values_list("pk", flat=True)[:2000]
+    )
+    (lab.LAB_DIR / "load-browse-ids.txt").write_text(" ".join(map(str, open_ids)))
+    lab.psql("VACUUM ANALYZE", database=lab.DB_NAME)
+    lab.say(f"{Case.objects.count()} cases in the database; {len(ids)} ready to submit")
+
+
+def report(prefix: Path) -> bool:
+    with open(f"{prefix}_stats.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    print(f"{'request':<26}{'count':>8}{'fail':>6}{'rps':>8}{'p50':>7}{'p95':>7}{'p99':>7}")
+    total = None
+    for row in rows:
+        line = (
+            f"{row['Name'][:25]:<26}{row['Request Count']:>8}{row['Failure Count']:>6}"
+            f"{float(row['Requests/s']):>8.1f}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
+        )
+        print(line)
+        if row["Name"] == "Aggregated":
+            total = row
+    failures = int(total["Failure Count"])
+    p95 = float(total["95%"])
+    held = failures == 0 and p95 <= 500
+    print(
+        f"load: {total['Request Count']} requests, {failures} failures, "
+        f"{float(total['Requests/s']):.1f} req/s, p95 {p95:.0f} ms: "
+        + ("bar held (0 errors, p95 ≤ 500 ms)" if held else "BAR NOT MET")
+    )
+    return held
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument("--ready", type=int, default=400)
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=4)
+    options = parser.parse_args()
+    prepare(options.cases, options.ready)
+    prefix = lab.LAB_DIR / "load"
+    env = lab.lab_env(LOAD_PASSWORD=lab.PASSWORD, FAULTS_DIR=str(lab.LAB_DIR))
+    with lab.gunicorn(PORT, lab.LAB_DIR / "gunicorn-load.log", env, workers=options.workers):
+        lab.wait_http(f"http://{lab.HOST}:{PORT}/healthz")
+        lab.run(
+            [
+                str(lab.VENV_BIN / "locust"),
+                "-f",
+                str(lab.ROOT / "bench" / "load_locustfile.py"),
+                "--headless",
+                "--host",
+                f"http://{lab.HOST}:{PORT}",
+                "-u",
+                "55",
+                "-r",
+                "11",
+                "-t",
+                f"{int(options.minutes * 60)}s",
+                "--stop-timeout",
+                "10",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+            ],
+            env=env,
+            check=False,
+            timeout=int(options.minutes * 60) + 300,
+        )
+    held = report(prefix)
+    lab.redis_down()
+    lab.pg_ctl("stop", check=False)
+    return 0 if held else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
