@@ -80,11 +80,11 @@ PHASES = (
 _OPEN_MIX = {
     "intake": 10,
     "assembling": 15,
-    "submitted": 35,
-    "review_received": 15,
-    "decided": 10,
-    "notified": 10,
-    "resolved": 5,
+    "submitted": 45,
+    "review_received": 10,
+    "decided": 8,
+    "notified": 8,
+    "resolved": 4,
 }
 _REVIEW_TYPES = ["standard"] * 7 + ["expedited"] * 2 + ["retrospective"]
 _SPECIALTIES = [

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
+from imr.bulk import rows_insert
 from notifications.email import email_send
 from notifications.models import Notification
 
@@ -97,6 +98,37 @@ def notifications_send_many(*, drafts: list[NotificationDraft]) -> list[Notifica
         ids = [row.pk for row in created]
         transaction.on_commit(lambda: notifications_email(notification_ids=ids), robust=True)
     return created
+
+
+def notifications_send_bulk(*, drafts: list[NotificationDraft]) -> list[int]:
+    """Store many notifications without dedupe keys in one statement; e-mail after commit.
+
+    For jobs that notify thousands of people at once (the sweep): no model instances,
+    ids only. Same rules as notifications_send_many: text cut to 500 characters, no
+    PHI, e-mailed once after the transaction commits.
+    """
+    if not drafts:
+        return []
+    if any(d.dedupe_key for d in drafts):
+        raise ValueError("notifications_send_bulk takes drafts without a dedupe key")
+    now = timezone.now()
+    rows = rows_insert(
+        table=Notification._meta.db_table,
+        columns=[
+            ("recipient_id", "bigint"),
+            ("kind", "text"),
+            ("text", "text"),
+            ("link", "text"),
+            ("case_id", "bigint"),
+            ("dedupe_key", "text"),
+            ("created_at", "timestamptz"),
+        ],
+        rows=[(d.recipient_id, d.kind, d.text[:500], d.link, d.case_id, "", now) for d in drafts],
+        returning="id",
+    )
+    ids = [row[0] for row in rows]
+    transaction.on_commit(lambda: notifications_email(notification_ids=ids), robust=True)
+    return ids
 
 
 def notifications_email(*, notification_ids: list[int]) -> int:

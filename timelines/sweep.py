@@ -7,22 +7,29 @@ RETURNING against the (clock, level) unique constraint, so when two sweeps run a
 only the one whose insert wins sends the notification; the other skips.
 """
 
+import json
 import time as monotonic_time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from notifications.services import NotificationDraft, notifications_send_many, users_with_capability
+from imr.bulk import column_set, rows_insert
+from notifications.services import (
+    NotificationDraft,
+    notifications_send_bulk,
+    notifications_send_many,
+    users_with_capability,
+)
 from timelines.calendar import business_calendar, plan_zone
 from timelines.models import AlertLevel, Clock, ClockAlert, ClockEvent, SweepRun
 from timelines.rules import OnPass, RuleKind, rule_named
 from timelines.thresholds import clock_thresholds
 
 BATCH_SIZE = 2000
-_INSERT_CHUNK = 1000
 
 
 @dataclass
@@ -65,21 +72,25 @@ def sweep(
     zone = plan_zone()
     result = SweepResult(scope=str(scope), as_of=now.isoformat())
     cmo_ids = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
-    last_id = 0
-    while True:
+    due = Clock.objects.alert_due(now)
+    if scope == SweepRun.Scope.HOURS:
+        due = due.hour_clocks()
+    # The due clocks' ids in one read of the partial index on running clocks; each batch
+    # then reads its rows by primary key. (A keyset scan per batch re-read the due range
+    # of the index every time.) A clock stopped since is dropped by the batch's re-check.
+    due_ids = list(due.order_by("pk").values_list("pk", flat=True))
+    link = _case_link()
+    for start in range(0, len(due_ids), batch_size):
         with transaction.atomic():
-            clocks = Clock.objects.alert_due(now).filter(pk__gt=last_id)
-            if scope == SweepRun.Scope.HOURS:
-                clocks = clocks.hour_clocks()
             batch = list(
-                clocks.order_by("pk").values(
+                due.filter(pk__in=due_ids[start : start + batch_size])
+                .order_by("pk")
+                .values(
                     "pk", "case_id", "name", "review_type", "rule_kind", "due_at", "case__owner_id"
-                )[:batch_size]
+                )
             )
-            if not batch:
-                break
-            last_id = batch[-1]["pk"]
-            _sweep_batch(batch, now=now, zone=zone, cmo_ids=cmo_ids, result=result)
+            if batch:
+                _sweep_batch(batch, now=now, zone=zone, cmo_ids=cmo_ids, result=result, link=link)
     result.seconds = round(monotonic_time.monotonic() - clock_start, 3)
     SweepRun.objects.create(
         scope=scope,
@@ -94,8 +105,21 @@ def sweep(
     return result
 
 
+def _case_link() -> Callable[[int], str]:
+    """case_path for many cases: reverse() once, then substitute the id."""
+    sample = case_path(987654321)
+    head, tail = sample.split("987654321")
+    return lambda case_id: f"{head}{case_id}{tail}"
+
+
 def _sweep_batch(
-    batch: list[dict], *, now: datetime, zone, cmo_ids: set[int], result: SweepResult
+    batch: list[dict],
+    *,
+    now: datetime,
+    zone,
+    cmo_ids: set[int],
+    result: SweepResult,
+    link: Callable[[int], str],
 ) -> None:
     ids = [row["pk"] for row in batch]
     recorded = set(ClockAlert.objects.filter(clock_id__in=ids).values_list("clock_id", "level"))
@@ -128,14 +152,8 @@ def _sweep_batch(
     for clock_id, level, severity, notified in inserted:
         row = by_id[clock_id]
         kind = ClockEvent.Kind.BREACHED if severity == OnPass.BREACH else ClockEvent.Kind.WARNED
-        events.append(
-            ClockEvent(
-                clock_id=clock_id,
-                kind=kind,
-                at=now,
-                data={"level": level, "notified": notified, "due_at": row["due_at"].isoformat()},
-            )
-        )
+        data = {"level": level, "notified": notified, "due_at": row["due_at"].isoformat()}
+        events.append((clock_id, str(kind), now, json.dumps(data)))
         if not notified:
             continue
         notified_clocks.add(clock_id)
@@ -146,50 +164,52 @@ def _sweep_batch(
             result.warned += 1
             recipients = {row["case__owner_id"]}
         text = _alert_text(row, level=level, severity=severity, zone=zone)
-        link = case_path(row["case_id"])
         drafts += [
             NotificationDraft(
                 recipient_id=user_id,
                 kind=f"clock_{severity}",
                 text=text,
-                link=link,
+                link=link(row["case_id"]),
                 case_id=row["case_id"],
             )
             for user_id in sorted(recipients)
         ]
     result.skipped += len(batch) - len(notified_clocks)
-    ClockEvent.objects.bulk_create(events)
-    result.notifications += len(notifications_send_many(drafts=drafts))
-    _next_alert_update(next_at)
+    rows_insert(
+        table=ClockEvent._meta.db_table,
+        columns=[
+            ("clock_id", "bigint"),
+            ("kind", "text"),
+            ("at", "timestamptz"),
+            ("data", "jsonb"),
+        ],
+        rows=events,
+    )
+    result.notifications += len(notifications_send_bulk(drafts=drafts))
+    column_set(
+        table=Clock._meta.db_table, column="next_alert_at", kind="timestamptz", values=next_at
+    )
 
 
 def _alerts_insert(
     candidates: list[tuple[int, str, str, bool]], *, now: datetime
 ) -> list[tuple[int, str, str, bool]]:
     """Insert alerts, skipping those another sweep recorded; return the rows this one wrote."""
-    table = ClockAlert._meta.db_table
-    inserted: list[tuple[int, str, str, bool]] = []
-    candidates = sorted(candidates)  # one lock order for concurrent sweeps
-    for start in range(0, len(candidates), _INSERT_CHUNK):
-        chunk = candidates[start : start + _INSERT_CHUNK]
-        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-        params: list[object] = []
-        for clock_id, level, severity, notified in chunk:
-            params += [clock_id, level, severity, notified, now]
-        sql = (
-            f"INSERT INTO {table} (clock_id, level, severity, notified, created_at) "  # noqa: S608
-            f"VALUES {values} ON CONFLICT (clock_id, level) DO NOTHING "
-            "RETURNING clock_id, level, severity, notified"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            inserted += [(c, lv, sv, bool(n)) for c, lv, sv, n in cursor.fetchall()]
-    return inserted
-
-
-def _next_alert_update(next_at: dict[int, datetime | None]) -> None:
-    clocks = [Clock(pk=pk, next_alert_at=value) for pk, value in next_at.items()]
-    Clock.objects.bulk_update(clocks, ["next_alert_at"], batch_size=500)
+    rows = rows_insert(
+        table=ClockAlert._meta.db_table,
+        columns=[
+            ("clock_id", "bigint"),
+            ("level", "text"),
+            ("severity", "text"),
+            ("notified", "boolean"),
+            ("created_at", "timestamptz"),
+        ],
+        # One lock order for concurrent sweeps.
+        rows=[(*candidate, now) for candidate in sorted(candidates)],
+        on_conflict="ON CONFLICT (clock_id, level) DO NOTHING",
+        returning="clock_id, level, severity, notified",
+    )
+    return [(c, lv, sv, bool(n)) for c, lv, sv, n in rows]
 
 
 def _alert_text(row: dict, *, level: str, severity: str, zone) -> str:

@@ -1,0 +1,94 @@
+"""Set-based inserts and updates for jobs that write thousands of rows (the sweep).
+
+On PostgreSQL the rows travel as one array per column and are unpacked by unnest():
+one short statement whatever the number of rows, no model instances, no placeholder
+per value for the driver to parse. Other databases (the embedded SQLite of a
+development machine) get plain multi-row statements.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+_CHUNK = 500  # rows per statement where arrays are not available
+
+
+def rows_insert(
+    *,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[tuple],
+    on_conflict: str = "",
+    returning: str = "",
+) -> list[tuple]:
+    """INSERT rows into table; columns are (name, PostgreSQL type) pairs.
+
+    `on_conflict` is appended as is ("ON CONFLICT (a, b) DO NOTHING"); `returning` names
+    the columns to return for the rows actually inserted. Rows are inserted in the
+    order given (callers sort them for a stable lock order).
+    """
+    if not rows:
+        return []
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    tail = f" {on_conflict}" if on_conflict else ""
+    tail += f" RETURNING {returning}" if returning else ""
+    out: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%b::{_array_type(kind)}[]" for _, kind in columns)
+            casts = ", ".join(f'v."{name}"::{kind}' for name, kind in columns)
+            sql = (
+                f"INSERT INTO {table} ({names}) SELECT {casts} "  # noqa: S608
+                f"FROM unnest({arrays}) WITH ORDINALITY AS v({names}, n) ORDER BY v.n{tail}"
+            )
+            return _execute_binary(sql, [list(column) for column in zip(*rows, strict=True)])
+        row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))}"  # noqa: S608
+            cursor.execute(sql + tail, [value for row in chunk for value in row])
+            if returning:
+                out += cursor.fetchall()
+    return out
+
+
+def column_set(*, table: str, column: str, kind: str, values: dict[int, object]) -> None:
+    """UPDATE table SET column = values[id] for each id (one statement on PostgreSQL)."""
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _execute_binary(
+                f"UPDATE {table} AS t SET {column} = v.value "  # noqa: S608
+                f"FROM unnest(%b::bigint[], %b::{kind}[]) AS v(id, value) WHERE t.id = v.id",
+                [list(values), list(values.values())],
+            )
+            return
+        items = list(values.items())
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            cases = " ".join(["WHEN %s THEN %s"] * len(chunk))
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {column} = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
+                [value for pair in chunk for value in pair] + [pk for pk, _ in chunk],
+            )
+
+
+def _execute_binary(sql: str, params: list) -> list[tuple]:
+    """Run on the same connection and transaction, parameters bound server-side in binary.
+
+    Django's cursor binds on the client, which quotes every array element through a
+    regular expression; for tens of thousands of values that costs seconds.
+    """
+    import psycopg  # PostgreSQL only
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)  # %b placeholders: binary parameters
+        return cursor.fetchall() if cursor.description else []
+
+
+def _array_type(kind: str) -> str:
+    # jsonb values travel as text and are cast per row.
+    return "text" if kind == "jsonb" else kind
