@@ -11,19 +11,20 @@ or aggregates, and the only member column any of them selects is Member.internal
 reviewers are grouped by IMRO, and independent specialists together (R-REF-6).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
     Avg,
     Count,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncMonth
@@ -240,16 +241,6 @@ def _case_figures(with_percentiles: bool) -> dict[str, object]:
     return figures
 
 
-def _final_outcome() -> Subquery:
-    """The case's final CMO decision: its latest signed determination, so an amendment
-    (a later signed determination) replaces what it corrects (R-TRK-5)."""
-    return Subquery(
-        Determination.objects.filter(case_id=OuterRef("case_id"), signed_at__isnull=False)
-        .order_by("-signed_at", "-pk")
-        .values("outcome")[:1]
-    )
-
-
 def _outcome_figures(scope: QuerySet[Submission]) -> dict[str, object]:
     """Cases per (IMRO recommendation, CMO final decision): one grouped query.
 
@@ -257,11 +248,29 @@ def _outcome_figures(scope: QuerySet[Submission]) -> dict[str, object]:
     agreement share are sums of those cells. (An aggregate with one FILTER per figure
     would make PostgreSQL run the final-decision subquery once per figure and per case.)
     """
-    crosstab = list(
-        scope.annotate(final=_final_outcome(), recommendation=F("case__review__recommendation"))
-        .values("recommendation", "final")
+    signed = Determination.objects.filter(signed_at__isnull=False)
+    # The final decision is the signed determination no later one replaces: an anti-join
+    # PostgreSQL runs as one hash join, where a "latest per case" subquery ran per case.
+    later = signed.filter(case_id=OuterRef("case_id")).filter(
+        Q(signed_at__gt=OuterRef("signed_at"))
+        | Q(signed_at=OuterRef("signed_at"), pk__gt=OuterRef("pk"))
+    )
+    decided = list(
+        signed.filter(case_id__in=scope.values("case_id"))
+        .exclude(Exists(later))
+        .values(recommendation=F("case__review__recommendation"), final=F("outcome"))
         .annotate(cases=Count("pk"))
-        .order_by("recommendation", "final")
+        .order_by()
+    )
+    undecided = list(
+        scope.exclude(Exists(signed.filter(case_id=OuterRef("case_id"))))
+        .values(recommendation=F("case__review__recommendation"))
+        .annotate(cases=Count("pk"))
+        .order_by()
+    )
+    crosstab = sorted(
+        [*decided, *({**row, "final": None} for row in undecided)],
+        key=lambda cell: (cell["recommendation"] or "~", cell["final"] or "~"),
     )
     totals: dict[str, int] = {f"rec_{value}": 0 for value in Recommendation.values}
     totals |= {f"final_{value}": 0 for value in Outcome.values}
@@ -288,16 +297,24 @@ def _clock_figures(
         "running": Count("pk", filter=Q(status=ClockStatus.RUNNING)),
         "overdue": Count("pk", filter=Q(status=ClockStatus.RUNNING, due_at__lt=now)),
     }
-    overall = clocks.exclude(name__in=INTERNAL_CLOCKS).aggregate(**counts)
     per_clock = list(
         clocks.values("review_type", "name").annotate(**counts).order_by("review_type", "name")
     )
+    # The regulatory clocks overall: a sum of the per-clock rows, not another scan.
+    overall = {
+        key: sum(row[key] for row in per_clock if row["name"] not in INTERNAL_CLOCKS)
+        for key in counts
+    }
     late = (
         clocks.filter(Q(status=ClockStatus.MISSED) | Q(status=ClockStatus.RUNNING, due_at__lt=now))
+        # Sorted on a computed value on purpose: ordered by the bare column, PostgreSQL
+        # walks the due_at index from the oldest clock of all years, testing each
+        # against the scope; the scope's late clocks are few enough to sort.
+        .annotate(due=ExpressionWrapper(F("due_at") + timedelta(0), output_field=DateTimeField()))
         .values(
             "case__member__internal_id", "review_type", "name", "status", "due_at", "stopped_at"
         )
-        .order_by("due_at", "pk")
+        .order_by("due", "pk")
     )
     late_total = sum(row["missed"] + row["overdue"] for row in per_clock)
     return {

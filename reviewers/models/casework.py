@@ -121,6 +121,10 @@ class Submission(models.Model):
     charge_to_plan = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
 
+    class Meta:
+        # The QUAC report's scope is a range of IMRO receipt (R-RPT-1).
+        indexes = [models.Index(fields=["imro_received_at"], name="submission_imro_received_idx")]
+
     def __str__(self) -> str:
         return f"submission of case {self.case_id}"
 
