@@ -62,18 +62,18 @@ class CaseQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        query = models.Q(tar_number__iexact=text) | models.Q(member__internal_id__iexact=text)
+        members = models.Q(internal_id__iexact=text)
         parts = text.split()
         if len(parts) >= 2:
-            query |= models.Q(
-                member__first_name__istartswith=parts[0],
-                member__last_name__istartswith=parts[-1],
-            )
+            members |= models.Q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
         else:
-            query |= models.Q(member__last_name__istartswith=text) | models.Q(
-                member__first_name__istartswith=text
-            )
-        return self.filter(query)
+            members |= models.Q(last_name__istartswith=text)
+            members |= models.Q(first_name__istartswith=text)
+        # Members as a subquery, not an OR across the join: the member conditions then
+        # use their own indexes (migration 0007) instead of a scan of every case's member.
+        return self.filter(
+            models.Q(tar_number__iexact=text) | models.Q(member__in=Member.objects.filter(members))
+        )
 
 
 class Case(models.Model):
@@ -148,6 +148,8 @@ class Case(models.Model):
             models.Index(
                 fields=["owner"], name="case_open_idx", condition=models.Q(status__in=OPEN_STATUSES)
             ),
+            # The case list's order: its first page is read from the top of the index.
+            models.Index(fields=["-received_at_plan", "-id"], name="case_received_idx"),
         ]
 
     def __str__(self) -> str:
