@@ -261,9 +261,15 @@ def referral_approve(*, case: Case, actor: AbstractBaseUser) -> Case:
     """
     if not actor.has_perm(perm("decide_cases")):
         raise PermissionDenied("Only the CMO or a Physician Designee can approve a referral.")
-    updated = Case.objects.filter(pk=case.pk, referral_approved_at__isnull=True).update(
-        referral_approved_at=timezone.now(), referral_approved_by=actor
-    )
+    if case.status not in (Status.INTAKE, Status.ASSEMBLING):
+        raise ValidationError(
+            f"A case that is “{case.get_status_display()}” cannot be approved for referral."
+        )
+    updated = Case.objects.filter(
+        pk=case.pk,
+        referral_approved_at__isnull=True,
+        status__in=(Status.INTAKE, Status.ASSEMBLING),
+    ).update(referral_approved_at=timezone.now(), referral_approved_by=actor)
     if updated != 1:
         raise ValidationError("The referral to IMR is already approved.")
     case.refresh_from_db()

@@ -154,3 +154,12 @@ def test_the_audited_receipt_date_needs_a_role_and_a_reason(coordinator, cmo):
     case.refresh_from_db()
     assert case.received_at_plan == new
     assert case.history.count() >= 2
+
+
+def test_a_withdrawn_case_cannot_be_approved(coordinator, cmo):
+    case = case_withdraw(case=open_case(coordinator), actor=coordinator, reason="Member asked")
+    with pytest.raises(ValidationError) as exc:
+        referral_approve(case=case, actor=cmo)
+    assert "Withdrawn" in str(exc.value)
+    case.refresh_from_db()
+    assert case.referral_approved_at is None
