@@ -273,6 +273,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # At DEBUG, django.template logs every failed variable lookup with the whole
         # template context in the message: a letter's context holds the member's name,
