@@ -107,13 +107,7 @@ def quac_report(
     with_percentiles = percentiles_available()
     figures = _case_figures(with_percentiles)
 
-    totals = scope.aggregate(**figures)
-    by_type = list(scope.values("review_type").annotate(**figures).order_by("review_type"))
-    by_imro = list(
-        scope.values("assignment__imro_id", "assignment__imro__name")
-        .annotate(**figures)
-        .order_by(F("assignment__imro__name").asc(nulls_last=True))
-    )
+    totals, by_type, by_imro = _grouped_figures(scope, figures)
     outcomes = _outcome_figures(scope)
     clocks = _clock_figures(scope, now=now, missed_limit=missed_limit)
 
@@ -239,6 +233,60 @@ def _case_figures(with_percentiles: bool) -> dict[str, object]:
             "days_percentiles": PercentileCont(days, fractions=(0.5, 0.9)),
         }
     return figures
+
+
+def _grouped_figures(
+    scope: QuerySet[Submission], figures: dict[str, object]
+) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+    """The case figures for all submissions, per review type and per IMRO.
+
+    On PostgreSQL one GROUPING SETS query: the scope is read, joined and its business
+    days computed once instead of three times. The ORM has no GROUPING SETS, so the
+    query the ORM compiles for the finest grouping gets its GROUP BY replaced.
+    """
+    type_key, imro_keys = "review_type", ("assignment__imro_id", "assignment__imro__name")
+    if connection.vendor != "postgresql":
+        return (
+            scope.aggregate(**figures),
+            list(scope.values(type_key).annotate(**figures).order_by(type_key)),
+            list(
+                scope.values(*imro_keys)
+                .annotate(**figures)
+                .order_by(F("assignment__imro__name").asc(nulls_last=True))
+            ),
+        )
+    query = scope.values(type_key, *imro_keys).annotate(**figures).order_by()
+    compiler = query.query.get_compiler(using=query.db)
+    sql, params = compiler.as_sql()
+    head, _, _ = sql.rpartition(" GROUP BY ")  # Django groups by select-list positions
+    # The first three select items are the values() columns, as compiled (no parameters).
+    type_column, imro_id_column, imro_name_column = (item[1][0] for item in compiler.select[:3])
+    select = (
+        f"SELECT GROUPING({type_column}) AS grouped_out_type, "
+        f"GROUPING({imro_id_column}) AS grouped_out_imro, "
+    )
+    sql = (
+        select
+        + head.removeprefix("SELECT ")
+        + f" GROUP BY GROUPING SETS ((), ({type_column}), ({imro_id_column}, {imro_name_column}))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    totals: dict[str, object] = {}
+    by_type, by_imro = [], []
+    for row in rows:
+        out_type, out_imro = row.pop("grouped_out_type"), row.pop("grouped_out_imro")
+        if out_type and out_imro:
+            totals = {key: row[key] for key in figures}
+        elif out_imro:
+            by_type.append({key: row[key] for key in (type_key, *figures)})
+        else:
+            by_imro.append({key: row[key] for key in (*imro_keys, *figures)})
+    by_type.sort(key=lambda row: row[type_key])
+    by_imro.sort(key=lambda row: (row[imro_keys[1]] is None, row[imro_keys[1]] or ""))
+    return totals, by_type, by_imro
 
 
 def _outcome_figures(scope: QuerySet[Submission]) -> dict[str, object]:
