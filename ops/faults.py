@@ -231,7 +231,7 @@ def redis_outage() -> None:
         f"redis-outage figures: submit p50={sorted(timings)[len(timings) // 2] * 1000:.0f} ms "
         f"max={max(timings) * 1000:.0f} ms; token API during outage={api}, after={api_after}"
     )
-    check(api != 500, f"token API during the outage answered {api} (not a 500)")
+    check(api != 500, f"the token API answers without a 500 during the outage (got {api})")
 
 
 # --- PostgreSQL restart ------------------------------------------------------------------
