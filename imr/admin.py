@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from imr.admin_access import AdministratorOnly
 from imr.api_auth import api_token_issue, api_token_revoke
 from imr.models import ApiToken, Heartbeat
-from imr.roles import perm
 
 
 @admin.register(Heartbeat)
@@ -17,11 +17,12 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AdministratorOnly, admin.ModelAdmin):
     """Administrators issue and revoke API tokens; a token is never edited or deleted.
 
-    Access is by the "imr.administer" capability, like the other registry admins. The
-    key is shown once, in the message after "Save"; only its hash is stored.
+    Access is by the "imr.administer" capability (AdministratorOnly; the change page of an
+    issued token is read-only). The key is shown once, in the message after "Save"; only
+    its hash is stored. Tokens are revoked, never deleted: the record of who could act stays.
     """
 
     list_display = (
@@ -47,25 +48,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "revoked_at",
         "revoked_by",
     )
-
-    def _administers(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.has_perm(perm("administer"))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._administers(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return self._administers(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._administers(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Opens the (read-only) page of an issued token; see get_readonly_fields.
-        return self._administers(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # revoked, never deleted: the record of who could act stays
 
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple:
         return self.issued_fields if obj else ("name", "user", "expires_at")
