@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from cases.models import Case
 from imr.bulk import column_set, rows_insert
 from notifications.services import (
     NotificationDraft,
@@ -85,10 +86,17 @@ def sweep(
             batch = list(
                 due.filter(pk__in=due_ids[start : start + batch_size])
                 .order_by("pk")
-                .values(
-                    "pk", "case_id", "name", "review_type", "rule_kind", "due_at", "case__owner_id"
+                .values("pk", "case_id", "name", "review_type", "rule_kind", "due_at")
+            )
+            # Owners by primary key: joined in the query above, PostgreSQL hashed all
+            # cases, closed ones included, for every batch.
+            owners = dict(
+                Case.objects.filter(pk__in={row["case_id"] for row in batch}).values_list(
+                    "pk", "owner_id"
                 )
             )
+            for row in batch:
+                row["case__owner_id"] = owners[row["case_id"]]
             if batch:
                 _sweep_batch(batch, now=now, zone=zone, cmo_ids=cmo_ids, result=result, link=link)
     result.seconds = round(monotonic_time.monotonic() - clock_start, 3)
