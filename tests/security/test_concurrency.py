@@ -27,9 +27,11 @@ from tests.conftest import make_user
 from tests.security.scenario import FAR, NO_CONFLICT, QUALIFICATIONS
 from timelines.models import Clock, ClockEvent
 
-# serialized_rollback restores the rows data migrations seed (roles, holidays, templates)
-# for the tests that run after these.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Plain transactional tests: pytest-django runs them after every non-transactional one,
+# and they need no seeded row (make_user recreates the role groups, the specialty is
+# get_or_create). Serialized rollback is avoided on purpose: after any plain
+# transactional test elsewhere, its snapshot collides with recreated content types.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(*actions: Callable[[], object]) -> list[object]:
@@ -77,7 +79,7 @@ def make_staff() -> dict:
 
 
 @pytest.fixture
-def staff(transactional_db, django_db_serialized_rollback):
+def staff(transactional_db):
     return make_staff()
 
 
