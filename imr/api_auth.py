@@ -5,6 +5,7 @@ same permission checks as the pages apply (R-API-1). The key is shown once at is
 only its SHA-256 hash is stored, so a leaked database does not leak working keys.
 """
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -57,6 +58,9 @@ def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser | None) -> bool
     return bool(updated)
 
 
+logger = logging.getLogger(__name__)
+
+
 class BearerTokenAuthentication(BaseAuthentication):
     """`Authorization: Bearer <key>`. No header: not this scheme (session may apply)."""
 
@@ -105,6 +109,15 @@ class TokenRateThrottle(SimpleRateThrottle):
         # DRF binds the rates at import; read them per request (throttles are made per
         # request) so a settings override, e.g. in a test, takes effect.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        # The count lives in Redis; when Redis is down the API stays up (the database is
+        # the source of truth) and the limit is not enforced until it returns.
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # any cache backend error
+            logger.warning("API rate limit not enforced: the cache is unreachable")
+            return True
 
     def get_cache_key(self, request: Request, view: object) -> str | None:
         if not isinstance(request.auth, ApiToken):

@@ -39,3 +39,17 @@ def test_each_token_has_its_own_budget(coordinator):
 def test_a_browser_session_is_not_throttled(coordinator):
     client = client_for(coordinator)
     assert {client.get("/api/v1/imros/").status_code for _ in range(5)} == {200}
+
+
+@TINY_RATE
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: the cache is down
+        }
+    }
+)
+def test_the_api_stays_up_when_the_rate_limit_cache_is_down(coordinator):
+    client = token_client(coordinator)
+    assert {client.get("/api/v1/imros/").status_code for _ in range(5)} == {200}

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def worker(transactional_db):
+def worker(transactional_db, django_db_serialized_rollback):
     """Start `celery worker` on a queue of its own against the test database."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = settings.DATABASES["default"]
