@@ -16,6 +16,28 @@ from imr.roles import ROLE_GRANTS, Role, sync_role_groups
 PASSWORD = "correct-horse-battery-staple-7"
 
 
+def pytest_collection_modifyitems(items: list) -> None:
+    """Every transactional test restores the rows data migrations seed (serialized rollback).
+
+    A transactional test empties the tables when it ends; without serialized rollback
+    Django then re-creates content types and permissions with new ids, and the next test
+    that restores the seeded rows collides with them. Marking them all alike keeps any
+    order of the suite working.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (
+            "transactional_db" in fixtures
+            or "live_server" in fixtures
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 def make_user(username: str, role: Role | None, **extra: object):
     User = get_user_model()
     is_staff = any(grant.is_staff for grant in ROLE_GRANTS if grant.role == role)

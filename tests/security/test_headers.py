@@ -145,9 +145,17 @@ print(json.dumps({
 """
 
 
+def _test_database_url() -> str:
+    """The database this test run created (test_…), which exists on any machine."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def _production(code: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    env.update(PRODUCTION_ENV, **(extra_env or {}))
+    env.update(PRODUCTION_ENV, DATABASE_URL=_test_database_url(), **(extra_env or {}))
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -159,7 +167,7 @@ def _production(code: str, extra_env: dict | None = None) -> subprocess.Complete
     )
 
 
-def test_production_settings_are_https_only_and_never_debug():
+def test_production_settings_are_https_only_and_never_debug(db):
     import json
 
     result = _production(PROBE, {"DEBUG": "true"})
@@ -203,7 +211,7 @@ print("MISSING", missing.status_code, missing.content.decode().replace("\\n", " 
 """
 
 
-def test_a_server_error_in_production_shows_the_plain_page_without_a_traceback():
+def test_a_server_error_in_production_shows_the_plain_page_without_a_traceback(db):
     result = _production(SERVER_ERROR, {"DEBUG": "true"})
     assert result.returncode == 0, result.stderr[-3000:]
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
