@@ -27,8 +27,19 @@ pytestmark = [
 ]
 
 
-def _as(browser: Browser, live_server, username: str) -> Page:
+@pytest.fixture
+def contexts():
+    """Every browser context a test opens is closed with it: an open page keeps polling
+    the live server (the queue refreshes itself) after the test's database is emptied."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def _as(browser: Browser, live_server, username: str, contexts: list) -> Page:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    contexts.append(context)
     page = context.new_page()
     page.set_default_timeout(20_000)
     sign_in(page, username)
@@ -42,7 +53,7 @@ def _no_phi(page: Page) -> None:
 
 
 def test_a_case_from_intake_to_closed_and_into_the_report(
-    browser, live_server, coordinator, cmo, reviewer, quac_member, tmp_path
+    browser, live_server, contexts, coordinator, cmo, reviewer, quac_member, tmp_path
 ):
     demo_registry_seed()
     Specialist.objects.filter(name="Dr. Ada Example (demo)").update(user=reviewer)
@@ -58,14 +69,14 @@ def test_a_case_from_intake_to_closed_and_into_the_report(
     case_url = f"/cases/{case.pk}/"
 
     # The CMO approves the referral (R-REF-4) from their to-do list.
-    chief = _as(browser, live_server, "cmo")
+    chief = _as(browser, live_server, "cmo", contexts)
     chief.get_by_role("link", name="Awaiting me").click()
     chief.get_by_role("link", name=re.compile("TAR-JOURNEY")).first.click()
     chief.get_by_role("button", name="Approve referral to IMR").click()
     expect(chief.get_by_text("Referral to IMR approved.")).to_be_visible()
 
     # The coordinator assigns the suggested reviewer.
-    staff = _as(browser, live_server, "coordinator")
+    staff = _as(browser, live_server, "coordinator", contexts)
     expect(staff.get_by_role("heading", name="Work queue")).to_be_visible()
     assert_accessible(staff)
     snap(staff, "work-queue")
@@ -76,7 +87,7 @@ def test_a_case_from_intake_to_closed_and_into_the_report(
     expect(staff.get_by_text(re.compile("Dr. Ada Example \\(demo\\)")).first).to_be_visible()
 
     # The reviewer attests in the portal: no conflicts.
-    portal = _as(browser, live_server, "reviewer")
+    portal = _as(browser, live_server, "reviewer", contexts)
     expect(portal.get_by_role("heading", name="Reviewer portal")).to_be_visible()
     portal.get_by_role("link", name=f"Case {case.pk}").click()
     for group in portal.locator("fieldset").all():
@@ -165,7 +176,7 @@ def test_a_case_from_intake_to_closed_and_into_the_report(
     assert Case.objects.get(pk=case.pk).status == Status.CLOSED
 
     # QUAC pulls the report: de-identified, with charts.
-    committee = _as(browser, live_server, "quac")
+    committee = _as(browser, live_server, "quac", contexts)
     expect(committee.get_by_role("heading", name="QUAC reports")).to_be_visible()
     committee.get_by_role("button", name="Show report").click()
     expect(committee.locator("svg").first).to_be_visible()
