@@ -5,6 +5,8 @@ story it checks: a coordinator, a CMO, a QUAC member, an IMRO reviewer, an
 administrator, and an outsider (an account with no role).
 """
 
+import importlib
+
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
@@ -17,12 +19,12 @@ PASSWORD = "correct-horse-battery-staple-7"
 
 
 def pytest_collection_modifyitems(items: list) -> None:
-    """Every transactional test restores the rows data migrations seed (serialized rollback).
+    """Every transactional test runs without serialized rollback and re-seeds instead.
 
-    A transactional test empties the tables when it ends; without serialized rollback
-    Django then re-creates content types and permissions with new ids, and the next test
-    that restores the seeded rows collides with them. Marking them all alike keeps any
-    order of the suite working.
+    Serialized rollback restores the rows data migrations seed, but it breaks as soon as
+    anything (a live server request, a plain transactional test's flush) re-creates a
+    content type under a new id: the restore then collides. So transactional tests all
+    flush normally, and `_reference_data_after_flush` puts the seeded rows back.
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
@@ -34,8 +36,37 @@ def pytest_collection_modifyitems(items: list) -> None:
         )
         if transactional:
             kwargs = dict(marker.kwargs) if marker is not None else {}
-            kwargs.update(transaction=True, serialized_rollback=True)
+            kwargs.update(transaction=True, serialized_rollback=False)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+def _migration(app: str, name: str):
+    return importlib.import_module(f"{app}.migrations.{name}")
+
+
+def reference_data_seed() -> None:
+    """Idempotently put back what data migrations seed (roles, holidays, specialties,
+    letter templates) after a transactional test emptied the tables."""
+    from cases.models.letters import LetterTemplate
+    from reviewers.models import Specialty
+    from timelines.models import Holiday
+
+    sync_role_groups(django_apps)
+    if not Holiday.objects.exists():
+        _migration("timelines", "0002_default_holidays").seed(django_apps, None)
+    if not Specialty.objects.exists():
+        _migration("reviewers", "0002_specialty_seed").seed(django_apps, None)
+    if not LetterTemplate.objects.exists():
+        _migration("cases", "0005_letter_templates_seed").seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    reference_data_seed()
 
 
 def make_user(username: str, role: Role | None, **extra: object):

@@ -4,7 +4,6 @@ Screenshots land in test-artifacts/screenshots/: always for a failed test, and f
 every page a journey names with `snap()` when IMR_SCREENSHOTS=1.
 """
 
-import importlib
 import os
 import re
 import shutil
@@ -12,10 +11,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
 from playwright.sync_api import Page, sync_playwright
 
-from imr.roles import sync_role_groups
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
@@ -38,30 +35,6 @@ def _allow_orm_beside_playwright():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
-
-
-def _migration(app: str, name: str):
-    return importlib.import_module(f"{app}.migrations.{name}")
-
-
-@pytest.fixture(autouse=True)
-def _seeded_reference_data(transactional_db):
-    """Rows data migrations seed (roles, holidays, specialties, letter templates), always there.
-
-    Transactional tests flush tables between tests; serialized rollback restores them,
-    but not in every ordering of a mixed run, so re-seed (idempotently) when missing.
-    """
-    from cases.models.letters import LetterTemplate
-    from reviewers.models import Specialty
-    from timelines.models import Holiday
-
-    sync_role_groups(django_apps)
-    if not Holiday.objects.exists():
-        _migration("timelines", "0002_default_holidays").seed(django_apps, None)
-    if not Specialty.objects.exists():
-        _migration("reviewers", "0002_specialty_seed").seed(django_apps, None)
-    if not LetterTemplate.objects.exists():
-        _migration("cases", "0005_letter_templates_seed").seed(django_apps, None)
 
 
 @pytest.fixture(scope="module")
