@@ -4,11 +4,12 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern
 
 from imr.api_auth import api_token_issue
 from imr.roles import Role
 from tests.conftest import make_user
+from tests.urlconf import url_patterns
 
 API_PREFIX = "api/v1/"
 PERSONA_ROLES = {
@@ -21,22 +22,10 @@ PERSONA_ROLES = {
 }
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
 def api_routes() -> list[tuple[str, URLPattern]]:
     """Every (route, pattern) under /api/v1/, as the URL conf has them."""
     return sorted(
-        (
-            (route, entry)
-            for route, entry in _walk(get_resolver().url_patterns)
-            if route.startswith(API_PREFIX)
-        ),
+        ((route, entry) for route, entry, _ in url_patterns() if route.startswith(API_PREFIX)),
         key=lambda item: item[0],
     )
 

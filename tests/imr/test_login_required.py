@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.urlconf import url_patterns
 
 # The only URLs an anonymous caller may open.
 ANONYMOUS_ALLOWED = {"login", "healthz"}
@@ -19,18 +20,6 @@ _CONVERTER_SAMPLES = {
 }
 
 
-def _iter_patterns(patterns, prefix="", namespace=None):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.namespace in EXCLUDED_NAMESPACES:
-                continue
-            yield from _iter_patterns(
-                entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace
-            )
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.name
-
-
 def _sample_path(route: str) -> str:
     """Turn a route ('cases/<int:pk>/') or a regex route into a concrete path."""
     path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: _CONVERTER_SAMPLES[m.group(1) or "str"], route)
@@ -41,7 +30,8 @@ def _sample_path(route: str) -> str:
 
 
 def all_routes():
-    return sorted(set(_iter_patterns(get_resolver().url_patterns)))
+    routes = url_patterns(exclude_namespaces=EXCLUDED_NAMESPACES)
+    return sorted({(route, entry.name) for route, entry, _ in routes})
 
 
 def test_the_url_conf_is_enumerated():

@@ -20,10 +20,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_user
 from tests.security.world import world_fixture
+from tests.urlconf import url_patterns
 
 world = world_fixture()
 pytestmark = pytest.mark.django_db
@@ -168,21 +168,14 @@ class Route:
         return re.findall(r"<(?:(\w+):)?(\w+)>", self.route)
 
 
-def _walk(patterns, prefix="", namespace=None):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.namespace in EXCLUDED_NAMESPACES:
-                continue
-            yield from _walk(
-                entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace
-            )
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield Route(prefix + str(entry.pattern), name, namespace)
+def _routes():
+    for route, entry, namespace in url_patterns(exclude_namespaces=EXCLUDED_NAMESPACES):
+        name = f"{namespace}:{entry.name}" if namespace else entry.name
+        yield Route(route, name, namespace)
 
 
 def all_routes() -> list[Route]:
-    routes = sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: r.route)
+    routes = sorted(set(_routes()), key=lambda r: r.route)
     unnamed = [r.route for r in routes if not r.name]
     assert not unnamed, f"every route needs a name for the matrix: {unnamed}"
     return routes
