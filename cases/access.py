@@ -5,6 +5,8 @@ never reach staff pages; the reviewer portal has its own helper that checks assi
 QUAC members see reports only.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -40,4 +42,24 @@ def access_log(
         case=case,
         document=document,
         ip_address=request.META.get("REMOTE_ADDR") or None,
+    )
+
+
+def access_log_list(request: HttpRequest, *, cases: Iterable[Case]) -> None:
+    """Record that each case was listed, with its member's name, to this user (R-TRK-8).
+
+    One row per case on the page shown (at most a page, so one INSERT); nothing for an
+    empty page. The search term is not kept: the rows say which cases were shown.
+    """
+    at = timezone.now()
+    ip_address = request.META.get("REMOTE_ADDR") or None
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            at=at,
+            user=request.user,
+            action=AccessLog.Action.VIEW_LIST,
+            case=case,
+            ip_address=ip_address,
+        )
+        for case in cases
     )

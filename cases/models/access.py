@@ -14,6 +14,7 @@ class AccessLog(models.Model):
         DOWNLOAD_DOCUMENT = "download_document", "Downloaded document"
         DOWNLOAD_PACKET = "download_packet", "Downloaded packet"
         VIEW_PORTAL = "view_portal", "Viewed in reviewer portal"
+        VIEW_LIST = "view_list", "Listed in case search"
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
