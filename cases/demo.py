@@ -113,7 +113,10 @@ def demo_cases_seed() -> list[Case]:
             open_(3, "DEMO-1004", "standard"),
             cmo,
             coordinator,
-            imro_received_at=now - timedelta(days=10),
+            # Three calendar weeks hold at least 15 weekdays, so even the
+            # Thanksgiving or year-end holidays leave more than 5 business days:
+            # the standard clock is overdue whatever day the demo is loaded.
+            imro_received_at=now - timedelta(days=21),
         )
     )
     cases.append(

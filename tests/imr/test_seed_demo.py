@@ -1,4 +1,8 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -55,6 +59,33 @@ def test_it_loads_cases_in_several_states_with_running_clocks():
     assert running.filter(due_at__lt=timezone.now()).exists(), "a demo clock is overdue"
     call_command("seed_demo")
     assert Case.objects.count() == 7
+
+
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "loaded_at",
+    [
+        # Tuesday after Thanksgiving: two holidays in the last ten days.
+        datetime(2026, 12, 1, 16, 48, tzinfo=PACIFIC),
+        # Monday after Christmas, and the first business day of a year.
+        datetime(2026, 12, 28, 9, 0, tzinfo=PACIFIC),
+        datetime(2027, 1, 4, 8, 0, tzinfo=PACIFIC),
+        # A Saturday.
+        datetime(2027, 3, 6, 12, 0, tzinfo=PACIFIC),
+    ],
+    ids=str,
+)
+def test_the_demo_has_an_overdue_clock_whatever_the_day(loaded_at):
+    from timelines.models import Clock
+
+    with time_machine.travel(loaded_at, tick=False):
+        call_command("seed_demo", password="demo-password-for-tests")
+        running = Clock.objects.filter(status="running")
+        assert running.filter(due_at__lt=loaded_at).exists(), "a demo clock is overdue"
+        assert running.filter(due_at__gt=loaded_at).exists(), "a demo clock is still running"
 
 
 @pytest.mark.django_db
