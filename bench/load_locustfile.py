@@ -19,6 +19,7 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 BROWSE_IDS = [int(x) for x in (LAB / "load-browse-ids.txt").read_text().split()]
 READY_IDS = [int(x) for x in (LAB / "load-ready-ids.txt").read_text().split()]
 random.shuffle(READY_IDS)
+THINK_LOW, THINK_HIGH = (float(x) for x in os.environ.get("LOAD_THINK", "5,20").split(","))
 
 
 class _SignedIn(HttpUser):
@@ -47,7 +48,7 @@ class _SignedIn(HttpUser):
 
 class StaffBrowsing(_SignedIn):
     fixed_count = 50
-    wait_time = between(1, 3)
+    wait_time = between(THINK_LOW, THINK_HIGH)
 
     @task(4)
     def work_queue(self) -> None:
@@ -68,7 +69,7 @@ class StaffBrowsing(_SignedIn):
 
 class StaffSubmitting(_SignedIn):
     fixed_count = 5
-    wait_time = between(2, 5)
+    wait_time = between(4 * THINK_LOW, 4 * THINK_HIGH)
 
     @task
     def submit_one(self) -> None:

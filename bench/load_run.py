@@ -1,6 +1,7 @@
 """Load test (issue 11): 50 UM staff browsing + 5 submitting for 5 minutes, loopback only.
 
     .venv/bin/python bench/load_run.py [--cases 200000] [--minutes 5] [--workers 4]
+        [--spawn-rate 1] [--think 5,20] [--reuse]
 
 In the private lab (ops/faultlab.py: PostgreSQL 127.0.0.1:5440, Redis 6390): a fresh
 database, `manage.py generate_cases --count N` (the plan's history), the lab's UM and
@@ -8,6 +9,11 @@ CMO accounts, a few hundred cases ready to submit; gunicorn on 127.0.0.1:8012; t
 locust headless (bench/load_locustfile.py). Prints requests, failures, throughput and
 the 50th/95th/99th percentile per request type, and whether the bar held: 0 errors and
 95th percentile ≤ 500 ms. Stops everything it started.
+
+`--reuse` keeps the lab database of an earlier run (generating 200,000 cases takes about
+five minutes) and only re-creates the cases waiting to be submitted. `--think LOW,HIGH` is
+each browsing user's pause between pages in seconds (the submitters pause four times as
+long); `--spawn-rate` is how many users sign in per second while the run ramps up.
 """
 
 import argparse
@@ -23,12 +29,24 @@ from ops import faultlab as lab
 PORT = 8012
 
 
-def prepare(count: int, ready: int) -> None:
-    lab.clean_lab_files()
+def lab_has_cases() -> bool:
+    exists = lab.psql(f"SELECT 1 FROM pg_database WHERE datname = '{lab.DB_NAME}'").strip()  # noqa: S608 (a constant name)
+    if exists != "1":
+        return False
+    return int(lab.psql("SELECT count(*) FROM cases_case", database=lab.DB_NAME) or 0) > 0
+
+
+def prepare(count: int, ready: int, reuse: bool) -> None:
     lab.pg_cluster_up()
     lab.redis_up()
-    lab.fresh_database()
-    lab.migrate()
+    if reuse and lab_has_cases():
+        lab.say("reusing the lab database of an earlier run")
+        count = 0
+    else:
+        lab.clean_lab_files()
+        lab.redis_up()
+        lab.fresh_database()
+        lab.migrate()
     began = time.monotonic()
     if count:
         lab.run(
@@ -42,7 +60,8 @@ def prepare(count: int, ready: int) -> None:
     from cases.models import Case
 
     users = lab.lab_users()
-    ids = [lab.lab_case(9000 + n, users).pk for n in range(ready)]
+    first = 9000 + Case.objects.filter(tar_number__startswith="TAR-LAB-").count()
+    ids = [lab.lab_case(first + n, users).pk for n in range(ready)]
     (lab.LAB_DIR / "load-ready-ids.txt").write_text(" ".join(map(str, ids)))
     open_ids = list(
         Case.objects.exclude(status__in=["closed", "withdrawn"])
@@ -52,6 +71,11 @@ def prepare(count: int, ready: int) -> None:
     (lab.LAB_DIR / "load-browse-ids.txt").write_text(" ".join(map(str, open_ids)))
     lab.psql("VACUUM ANALYZE", database=lab.DB_NAME)
     lab.say(f"{Case.objects.count()} cases in the database; {len(ids)} ready to submit")
+    lab.run(
+        [str(lab.VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput"],
+        cwd=lab.ROOT,
+        env=lab.lab_env(),
+    )
 
 
 def report(prefix: Path) -> bool:
@@ -84,10 +108,23 @@ def main() -> int:
     parser.add_argument("--ready", type=int, default=400)
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--spawn-rate", type=float, default=1.0)
+    parser.add_argument("--think", default="5,20", help="LOW,HIGH seconds between pages")
+    parser.add_argument("--reuse", action="store_true")
     options = parser.parse_args()
-    prepare(options.cases, options.ready)
+    low, high = (float(x) for x in options.think.split(","))
+    prepare(options.cases, options.ready, options.reuse)
     prefix = lab.LAB_DIR / "load"
-    env = lab.lab_env(LOAD_PASSWORD=lab.PASSWORD, FAULTS_DIR=str(lab.LAB_DIR))
+    env = lab.lab_env(
+        LOAD_PASSWORD=lab.PASSWORD,
+        FAULTS_DIR=str(lab.LAB_DIR),
+        LOAD_THINK=f"{low},{high}",
+    )
+    lab.say(
+        f"{options.workers} gunicorn workers; 50 browsing + 5 submitting users, "
+        f"{options.spawn_rate}/s sign-in ramp, {low:g}–{high:g} s between pages, "
+        f"{options.minutes:g} min"
+    )
     with lab.gunicorn(PORT, lab.LAB_DIR / "gunicorn-load.log", env, workers=options.workers):
         lab.wait_http(f"http://{lab.HOST}:{PORT}/healthz")
         lab.run(
@@ -101,7 +138,7 @@ def main() -> int:
                 "-u",
                 "55",
                 "-r",
-                "11",
+                str(options.spawn_rate),
                 "-t",
                 f"{int(options.minutes * 60)}s",
                 "--stop-timeout",
