@@ -2,9 +2,22 @@
 
 from django import forms
 
-from cases.models import Circumstance, Language, ReviewType
+from cases.models import Circumstance, Language, ReviewType, Status
 from cases.models.case import ExpeditedCriterion, ExpeditedDeterminedBy
+from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
+
+
+class CaseSearchForm(forms.Form):
+    """The case search box, POSTed so that the term stays out of URLs (issue 11)."""
+
+    q = forms.CharField(
+        label="Search: TAR number, internal identifier or member name",
+        max_length=SEARCH_TERM_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(choices=[("", "Any"), *Status.choices], required=False)
 
 
 class MemberForm(forms.Form):

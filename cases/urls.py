@@ -5,6 +5,7 @@ from cases import views, views_queue
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("search/", views.case_search, name="search"),
     path("cmo/", views_queue.cmo_view, name="cmo"),
     path("new/", views.case_intake, name="intake"),
     path("codes/icd10/", views.icd10_suggest, name="icd10_suggest"),

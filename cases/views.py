@@ -3,13 +3,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
-from cases.access import access_log, get_case_for_user, require_capability
+from cases.access import access_log, access_log_list, get_case_for_user, require_capability
 from cases.codes import diagnosis_code_suggest
 from cases.forms import (
     CaseForm,
+    CaseSearchForm,
     MemberForm,
     PractitionerForm,
     ReceivedAtPlanChangeForm,
@@ -17,20 +20,71 @@ from cases.forms import (
     case_initial,
 )
 from cases.models import AccessLog, Status
+from cases.searches import search_recall, search_remember
 from cases.workflow import IllegalTransition
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases, newest received first, by status and a search kept in the session.
+
+    The term is never read from the URL (issue 11): `?search=` names a search this
+    session POSTed to case_search, and `?q=` is refused with a message. Every case on the
+    page shown is access-logged, since the rows carry member names (R-TRK-8).
+    """
     require_capability(request, "view_phi")
-    search, status = request.GET.get("q", ""), request.GET.get("status", "")
-    page = Paginator(selectors.case_list(search=search, status=status), 50).get_page(
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    key = request.GET.get("search", "")
+    term = _search_term(request, key)
+    form = CaseSearchForm(initial={"q": term or "", "status": status})
+    if term is None:
+        return render(request, "cases/list.html", {"form": form, "page": None})
+    page = Paginator(selectors.case_list(search=term, status=status), 50).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "cases/list.html",
-        {"page": page, "q": search, "status": status, "statuses": Status.choices},
-    )
+    page.object_list = list(page.object_list)  # one query, for the log and the table
+    access_log_list(request, cases=page.object_list)
+    params = {name: value for name, value in (("search", key), ("status", status)) if value}
+    paging = urlencode(params) + "&" if params else ""
+    return render(request, "cases/list.html", {"form": form, "page": page, "paging": paging})
+
+
+def _search_term(request: HttpRequest, key: str) -> str | None:
+    """The session's term for `key` ("" for no search); None, with a message, if refused."""
+    if "q" in request.GET:
+        messages.warning(
+            request,
+            "Search with the search box on this page. A search written into the address is "
+            "not run, so that member names stay out of addresses and logs.",
+        )
+        return None
+    if not key:
+        return ""
+    term = search_recall(request.session, key)
+    if term is None:
+        messages.error(request, "That search is no longer available; search again.")
+    return term
+
+
+@require_POST
+def case_search(request: HttpRequest) -> HttpResponse:
+    """Keep the POSTed term in the session; show the list by the term's key (issue 11).
+
+    A 303 to `/cases/?search=<key>&status=…`: the key is random and means nothing outside
+    this session, so proxy logs, access logs and history never hold the term. A refused
+    term is shown again with its error, and nothing is kept or logged.
+    """
+    require_capability(request, "view_phi")
+    form = CaseSearchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/list.html", {"form": form, "page": None})
+    params = {"status": form.cleaned_data["status"]}
+    if form.cleaned_data["q"]:
+        params["search"] = search_remember(request.session, form.cleaned_data["q"])
+    query = urlencode({name: value for name, value in params.items() if value})
+    response = redirect(reverse("cases:list") + (f"?{query}" if query else ""))
+    response.status_code = 303  # See Other: the browser GETs the list
+    return response
 
 
 def case_intake(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,7 @@
-"""The staff pages for cases, through HTTP: intake, detail, edit, search, permissions."""
+"""The staff pages for cases, through HTTP: intake, detail, edit, permissions.
+
+The case list and its search: test_case_search.py.
+"""
 
 import pytest
 from django.urls import reverse
@@ -71,16 +74,6 @@ def test_roles_without_phi_cannot_open_case_pages(request, coordinator, persona)
     assert client.get(reverse("cases:list")).status_code == 403
     assert client.get(reverse("cases:intake")).status_code == 403
     assert not AccessLog.objects.exists()
-
-
-def test_search_finds_by_tar_identifier_and_name(coordinator):
-    case = open_case(coordinator)
-    client = client_for(coordinator)
-    for query in ("TAR-000123", case.member.internal_id.lower(), MEMBER_LAST[:5]):
-        html = client.get(reverse("cases:list"), {"q": query}).content.decode()
-        assert f"Case {case.pk}<" in html, query
-    html = client.get(reverse("cases:list"), {"q": "nobody-like-this"}).content.decode()
-    assert "No cases match." in html
 
 
 def test_a_stale_edit_form_is_refused_with_a_message(coordinator):

@@ -103,6 +103,8 @@ CAPABILITY_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
     ("cases:audited_dates", "POST"): {"change_audited_dates"},
     ("cases:cmo", "POST"): {"decide_cases"},
     ("cases:list", "POST"): {"view_phi"},
+    # Searching is reading: the term is POSTed only to keep it out of URLs (issue 11).
+    ("cases:search", "POST"): {"view_phi"},
     ("cases:detail", "POST"): {"view_phi"},
     ("cases:approve", "POST"): {"decide_cases"},
     ("cases:received_at_plan", "POST"): {"change_audited_dates"},
@@ -144,6 +146,8 @@ OK_EXCEPTIONS: dict[str, set[int]] = {
     "reports:pdf": {400},
     # A signed-in user who opens the login page is sent on to their home page.
     "login": {200, 302},
+    # The search form answers with a 303 to the list (See Other: GET it).
+    "cases:search": {303},
     # Any address under /api/v1/ that no endpoint has: a 404 problem document.
     "api-not-found": {404},
 }
