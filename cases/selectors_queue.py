@@ -40,13 +40,23 @@ def _with_imro(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.annotate(imro_name=Subquery(current.values("imro__name")[:1]))
 
 
-def queue_page(
-    *, user: AbstractBaseUser, filters: QueueFilters, now: datetime | None = None, limit: int = 200
-) -> dict:
-    """Open cases by nearest due clock, with counts per due bucket (3 queries in all).
+PAGE_SIZE = 50
 
-    The ordering query reads only case ids and due times (no joins for display), so
-    the member, owner, clock name and IMRO are fetched for the rows shown only.
+
+def queue_page(
+    *,
+    user: AbstractBaseUser,
+    filters: QueueFilters,
+    now: datetime | None = None,
+    page: int = 1,
+    limit: int = PAGE_SIZE,
+) -> dict:
+    """Open cases by nearest due clock, a page at a time, with counts per due bucket.
+
+    Three queries in all. The ordering query reads only case ids and due times (no
+    joins for display), so the member, owner, clock name and IMRO are fetched for the
+    rows shown only. A page holds `limit` rows: the most urgent work is on page 1, and
+    rendering a few hundred rows was most of the page's cost with thousands open.
     """
     now = now or timezone.now()
     calendar = business_calendar()
@@ -59,7 +69,11 @@ def queue_page(
         cases = cases.filter(owner__username=filters.owner)
     if filters.imro:
         cases = _with_imro(cases).filter(imro_name=filters.imro)
-    order = list(cases.values_list("pk", "next_due_at")[:limit])
+    page = max(page, 1)
+    start = (page - 1) * limit
+    order = list(cases.values_list("pk", "next_due_at")[start : start + limit + 1])
+    has_next = len(order) > limit
+    order = order[:limit]
 
     today = calendar.local(now).date()
     end_today = calendar.end_of_day(today)
@@ -99,7 +113,16 @@ def queue_page(
                 clock_label=label,
             )
         )
-    return {"rows": rows, "counts": counts, "now": now}
+    return {
+        "rows": rows,
+        "counts": counts,
+        "now": now,
+        "page_number": page,
+        "first_row": start + 1,
+        "last_row": start + len(rows),
+        "has_previous": page > 1,
+        "has_next": has_next,
+    }
 
 
 def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:

@@ -21,10 +21,18 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         owner=params.get("owner", ""),
         mine=params.get("mine") == "1",
     )
-    context = queue_page(user=request.user, filters=filters)
+    try:
+        page = max(int(params.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    context = queue_page(user=request.user, filters=filters, page=page)
+    without_page = params.copy()
+    for key in ("page", "partial"):
+        without_page.pop(key, None)
     context.update(
         filters=filters,
         query=params.urlencode(),
+        filter_query=without_page.urlencode(),
         buckets=[(b, BADGES[b]) for b in BUCKETS],
         statuses=Status.choices,
         review_types=ReviewType.choices,

@@ -84,3 +84,37 @@ def test_the_cmo_sees_what_waits_for_them(coordinator, cmo):
     html = client_for(cmo).get(reverse("cases:cmo")).content.decode()
     assert "TAR-APPROVE-ME" in html
     assert client_for(coordinator).get(reverse("cases:cmo")).status_code == 403
+
+
+def test_the_queue_pages_fifty_cases_at_a_time_most_urgent_first(coordinator):
+    now = timezone.now()
+    for n in range(53):
+        case = open_case(coordinator, tar_number=f"TAR-Q{n:03d}")
+        _due(case, now + timedelta(hours=n + 1))
+    client = client_for(coordinator)
+    first = client.get(reverse("home")).content.decode()
+    assert "TAR-Q000" in first and "TAR-Q049" in first and "TAR-Q050" not in first
+    assert "Open cases 1–50" in first
+    assert "page=2" in first and "Previous page" not in first
+    second = client.get(reverse("home"), {"page": "2", "mine": "1"}).content.decode()
+    assert "TAR-Q050" in second and "TAR-Q052" in second and "TAR-Q049" not in second
+    assert "Open cases 51–53" in second
+    assert "mine=1&amp;page=1" in second and "Next page" not in second
+    refresh = client.get(reverse("home"), {"page": "2", "partial": "1"}).content.decode()
+    assert "TAR-Q050" in refresh and "TAR-Q000" not in refresh
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "two", ""])
+def test_a_bad_page_number_shows_the_first_page(coordinator, page):
+    case = open_case(coordinator, tar_number="TAR-ONLY")
+    _due(case, timezone.now() + timedelta(hours=1))
+    response = client_for(coordinator).get(reverse("home"), {"page": page})
+    assert response.status_code == 200
+    assert "TAR-ONLY" in response.content.decode()
+
+
+def test_a_page_past_the_end_says_so(coordinator):
+    open_case(coordinator, tar_number="TAR-ONLY")
+    html = client_for(coordinator).get(reverse("home"), {"page": "9"}).content.decode()
+    assert "TAR-ONLY" not in html and "No open cases" in html
+    assert "Previous page" in html
