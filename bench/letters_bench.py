@@ -17,11 +17,8 @@ Nothing is left behind.
 
 import argparse
 import io
-import logging
 import os
-import statistics
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -31,55 +28,32 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imr.settings.base")
 
 
-def _report(label: str, timings: list[float]) -> None:
-    print(
-        f"{label}: median {statistics.median(timings):.2f} s, "
-        f"min {min(timings):.2f} s, max {max(timings):.2f} s over {len(timings)} runs"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("cases").setLevel(logging.WARNING)
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import override_settings, setup_test_environment
     from pypdf import PdfReader
 
-    from bench.packet_bench import scanned_pdf
-    from cases.closure import case_resolve, tar_bundle_build
-    from cases.documents import document_upload
-    from cases.letters import letter_mailed_confirm, letter_render, letter_send
-    from cases.models import Case, DocumentKind, TarBundle
-    from imr.roles import Role
-    from tests.cases.factories_decision import frozen, signed_case
-    from tests.cases.factories_documents import pdf_bytes, upload
-    from tests.conftest import make_user
+    from bench.scratch import report, scratch_environment
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    folder = tempfile.TemporaryDirectory()
-    storages = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": f"{folder.name}/documents", "base_url": None},
-        },
-    }
     letter_times: list[float] = []
     bundle_times: list[float] = []
-    try:
+    with scratch_environment() as folder:
+        from django.test.utils import override_settings
+
+        from bench.packet_bench import scanned_pdf
+        from cases.closure import case_resolve, tar_bundle_build
+        from cases.documents import document_upload
+        from cases.letters import letter_mailed_confirm, letter_render, letter_send
+        from cases.models import Case, DocumentKind, TarBundle
+        from imr.roles import Role
+        from tests.cases.factories_decision import frozen, signed_case
+        from tests.cases.factories_documents import pdf_bytes, upload
+        from tests.conftest import make_user
+
         with override_settings(
-            STORAGES=storages,
-            TAR_BUNDLE_DIR=f"{folder.name}/tar-bundles",
+            TAR_BUNDLE_DIR=f"{folder}/tar-bundles",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ):
             coordinator = make_user("bench-coordinator", Role.UM_STAFF)
@@ -117,17 +91,14 @@ def main() -> None:
                     for name in archive.namelist()
                     if name.endswith(".pdf")
                 )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        folder.cleanup()
 
     print(f"member letter: {letter_pages} pages, {letter_kb:.0f} KB")
-    _report("  render + read back + pre-send checks", letter_times)
+    report("  render + read back + pre-send checks", letter_times)
     print(
         f"TAR bundle: {pages} PDF pages in all ({bundle.summary_pages}-page summary), "
         f"{bundle.size / 1024:.0f} KB zip"
     )
-    _report("  build (summary PDF, zip, hand-off)", bundle_times)
+    report("  build (summary PDF, zip, hand-off)", bundle_times)
 
 
 if __name__ == "__main__":

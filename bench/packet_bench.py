@@ -13,7 +13,6 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -74,42 +73,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    import logging
-
-    import django
-
-    django.setup()
-    # WeasyPrint reports every layout step at INFO; only the result matters here.
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import override_settings, setup_test_environment
     from pypdf import PdfReader
 
-    from cases.packet import packet_render
+    from bench.scratch import scratch_environment
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    folder = tempfile.TemporaryDirectory()
-    storages = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder.name, "base_url": None},
-        },
-    }
-    try:
-        with override_settings(STORAGES=storages):
-            case, content_pages = build_case()
-            timings = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                pdf = packet_render(case=case)
-                timings.append(time.perf_counter() - started)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        folder.cleanup()
+    with scratch_environment():
+        from cases.packet import packet_render
+
+        case, content_pages = build_case()
+        timings = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            pdf = packet_render(case=case)
+            timings.append(time.perf_counter() - started)
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     print(
