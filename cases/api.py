@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.access import access_log, get_case_for_user, require_capability
+from cases.access import access_log, access_log_list, get_case_for_user, require_capability
 from cases.checklist import referral_file_checklist
 from cases.filters import CaseFilter
 from cases.models import AccessLog, Case, Member
 from cases.serializers import (
     CaseCreateSerializer,
     CaseReadSerializer,
+    CaseSearchSerializer,
     CaseWriteSerializer,
     ChecklistItemSerializer,
     MemberSerializer,
@@ -80,8 +81,25 @@ def _case_queryset() -> QuerySet[Case]:
     )
 
 
+def _list_queryset(*, search: str = "") -> QuerySet[Case]:
+    return selectors.case_list(search=search).prefetch_related(
+        "circumstances", "services", "diagnoses", "questions"
+    )
+
+
+SEARCH_IN_URL = (
+    "A search term is not taken from the address, where it would reach logs: POST it as "
+    '{"q": "..."} to /api/v1/cases/search/ (the list\'s other filters may go with it).'
+)
+
+
 class CaseListView(ApiAuthMixin, generics.ListAPIView):
-    """GET: cases, newest received first, filtered as CaseFilter says. POST: open a case."""
+    """GET: cases, newest received first, filtered as CaseFilter says. POST: open a case.
+
+    Every case on the page returned is access-logged: the rows carry member names
+    (R-TRK-8). No search term here: `?q=` is a 400 naming POST /api/v1/cases/search/,
+    so that member names stay out of URLs and the logs that keep them.
+    """
 
     serializer_class = CaseReadSerializer
     filterset_class = CaseFilter
@@ -89,9 +107,18 @@ class CaseListView(ApiAuthMixin, generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Case]:
         require_capability(self.request, "view_phi")
-        return selectors.case_list().prefetch_related(
-            "circumstances", "services", "diagnoses", "questions"
-        )
+        return _list_queryset()
+
+    def get(self, request: Request) -> Response:
+        queryset = self.get_queryset()
+        if "q" in request.query_params:
+            return Response(
+                {"detail": SEARCH_IN_URL, "errors": {"q": [SEARCH_IN_URL]}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        cases = self.paginate_queryset(self.filter_queryset(queryset))
+        access_log_list(request, cases=cases)
+        return self.get_paginated_response(CaseReadSerializer(cases, many=True).data)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseReadSerializer})
     def post(self, request: Request) -> Response:
@@ -116,6 +143,37 @@ class CaseListView(ApiAuthMixin, generics.ListAPIView):
             CaseReadSerializer(_case_queryset().get(pk=case.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class CaseSearchView(ApiAuthMixin, generics.GenericAPIView):
+    """POST {q, and the list's filters if wanted}: the page of cases the term finds.
+
+    The same page shape and filters as GET /api/v1/cases/, with the term in the body so
+    that it never reaches a URL or the logs that keep URLs; `page` and `page_size` stay
+    in the query string (POST the same body to `next`). Every case returned is
+    access-logged (R-TRK-8).
+    """
+
+    serializer_class = CaseReadSerializer
+    queryset = Case.objects.none()  # for the schema; post checks the role
+    filter_backends: list = []  # the filters come from the body, below
+
+    @extend_schema(
+        operation_id="cases_search",
+        request=CaseSearchSerializer,
+        responses={200: CaseReadSerializer(many=True)},
+    )
+    def post(self, request: Request) -> Response:
+        require_capability(request, "view_phi")
+        form = CaseSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        filters = {name: value for name, value in form.validated_data.items() if name != "q"}
+        found = CaseFilter(data=filters, queryset=_list_queryset(search=form.validated_data["q"]))
+        if not found.is_valid():
+            raise ApiValidationError(found.errors)
+        cases = self.paginate_queryset(found.qs)
+        access_log_list(request, cases=cases)
+        return self.get_paginated_response(CaseReadSerializer(cases, many=True).data)
 
 
 class CaseDetailView(ApiAuthMixin, APIView):

@@ -1,4 +1,8 @@
-"""Filters of the cases list endpoint (R-API-1, R-TRK-3): one FilterSet, no hand parsing."""
+"""Filters of the cases list endpoint (R-API-1, R-TRK-3): one FilterSet, no hand parsing.
+
+No search term here: a term names a member, so it is POSTed to /api/v1/cases/search/
+and never put in a URL (issue 11); that endpoint applies these same filters.
+"""
 
 from datetime import UTC, datetime
 
@@ -39,13 +43,7 @@ class CaseFilter(django_filters.FilterSet):
         lookup_expr="lt",
         help_text="Received at the plan before this ISO-8601 time.",
     )
-    q = django_filters.CharFilter(
-        method="search", help_text="TAR number, internal identifier or member name."
-    )
 
     class Meta:
         model = Case
-        fields = ["status", "review_type", "owner", "received_after", "received_before", "q"]
-
-    def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return queryset.search(value)
+        fields = ["status", "review_type", "owner", "received_after", "received_before"]

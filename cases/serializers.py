@@ -2,8 +2,9 @@
 
 from rest_framework import serializers
 
-from cases.models import Case, Circumstance, Language, Member, ReviewType
+from cases.models import Case, Circumstance, Language, Member, ReviewType, Status
 from cases.models.case import ExpeditedCriterion, ExpeditedDeterminedBy
+from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
 
 
@@ -25,6 +26,32 @@ class MemberSerializer(serializers.ModelSerializer):
             "language",
         ]
         read_only_fields = ["id", "internal_id"]
+
+
+class CaseSearchSerializer(serializers.Serializer):
+    """The body of POST /api/v1/cases/search/: the term, and the list's filters if wanted.
+
+    The term is in the body, not the query string, so that it never reaches a URL or an
+    access log (issue 11).
+    """
+
+    q = serializers.CharField(
+        max_length=SEARCH_TERM_MAX,
+        help_text="TAR number or internal identifier (exact), or member name (prefix).",
+    )
+    status = serializers.ListField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        required=False,
+        help_text="One or more statuses.",
+    )
+    review_type = serializers.ChoiceField(choices=ReviewType.choices, required=False)
+    owner = serializers.CharField(required=False, help_text="The owner's username.")
+    received_after = serializers.DateTimeField(
+        required=False, help_text="Received at the plan at or after this ISO-8601 time."
+    )
+    received_before = serializers.DateTimeField(
+        required=False, help_text="Received at the plan before this ISO-8601 time."
+    )
 
 
 class ServiceLineSerializer(serializers.Serializer):

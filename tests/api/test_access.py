@@ -18,6 +18,7 @@ ANYONE = set(PERSONA_ROLES)  # any login: own notifications, the schema
 # url name -> method -> personas the role check lets through.
 ROLES: dict[str, dict[str, set[str]]] = {
     "api-case-list": {"GET": PHI, "POST": WORK},
+    "api-case-search": {"POST": PHI},
     "api-case-detail": {"GET": PHI, "PUT": WORK},
     "api-case-approve": {"POST": DECIDE},
     "api-case-withdraw": {"POST": WORK},

@@ -117,4 +117,5 @@ def test_the_list_filters(coordinator):
     client = client_for(coordinator)
     assert client.get("/api/v1/cases/", {"review_type": "standard"}).json()["count"] == 1
     assert client.get("/api/v1/cases/", {"review_type": "expedited"}).json()["count"] == 0
-    assert client.get("/api/v1/cases/", {"q": "TAR-000123"}).json()["count"] == 1
+    search = client.post("/api/v1/cases/search/", {"q": "TAR-000123"}, "application/json")
+    assert search.json()["count"] == 1

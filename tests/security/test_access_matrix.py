@@ -119,6 +119,7 @@ CAPABILITY_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
     ("timelines:extension", "POST"): {"decide_cases"},
     ("timelines:case_clocks", "POST"): {"view_phi"},
     ("api-case-approve", "POST"): {"decide_cases"},
+    ("api-case-search", "POST"): {"view_phi"},
     ("api-determination-list", "POST"): {"decide_cases"},
     ("api-determination-sign", "POST"): {"decide_cases"},
     ("api-determination-amend", "POST"): {"decide_cases"},

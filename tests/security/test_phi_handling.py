@@ -332,6 +332,10 @@ def run_journey(people, specialist, capture, settings, tmp_path) -> tuple[Journe
             found = j.follow(um, j.go(um, "post", "/cases/search/", {"q": term}))
             assert f">Case {case.pk}</a>" in found.content.decode(), term
         j.go(um, "get", "/cases/", {"q": MEMBER_LAST})  # an old bookmark: refused, not run
+        found = j.go(
+            um, "post", "/api/v1/cases/search/", {"q": MEMBER_LAST}, content_type="application/json"
+        )
+        assert [row["id"] for row in found.json()["results"]] == [case.pk]
         j.go(um, "get", "/notifications/")
         j.go(cmo, "get", "/notifications/")
         j.go(quac, "get", "/reports/", {"date_from": "2026-01-01", "date_to": "2026-12-31"})
@@ -403,6 +407,7 @@ def test_the_case_search_is_a_post_so_no_name_reaches_a_url(people):
 
 PHI_GET_VIEWS = [
     ("view_list", "/cases/"),
+    ("view_list", "/api/v1/cases/"),
     ("view_case", "/cases/{case}/"),
     ("view_case", "/api/v1/cases/{case}/"),
     ("view_member", "/api/v1/members/{member}/"),
