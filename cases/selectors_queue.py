@@ -1,4 +1,10 @@
-"""The staff work queue (R-TRK-3) and the CMO's to-do list: reads only, constant queries."""
+"""The staff work queue (R-TRK-3) and the CMO's to-do list: reads only, constant queries.
+
+Neither is access-logged, unlike the case list (AccessLog `view_list`, R-TRK-8): their
+rows name no member (no name, CIN or date of birth): the case and TAR number, the
+random internal identifier, status and clocks. Adding member PHI to a row here means
+logging the rows shown, as cases.views.case_list does.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
