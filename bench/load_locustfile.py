@@ -12,14 +12,30 @@ import random
 import re
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 LAB = Path(os.environ.get("FAULTS_DIR", "/tmp/imr-faultlab"))  # noqa: S108
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 BROWSE_IDS = [int(x) for x in (LAB / "load-browse-ids.txt").read_text().split()]
 READY_IDS = [int(x) for x in (LAB / "load-ready-ids.txt").read_text().split()]
 random.shuffle(READY_IDS)
+# Half the searches are a TAR number, half a surname the generator uses (cases.generate).
+SURNAMES = ["Garcia", "Nguyen", "Smith", "Lopez", "Johnson", "Hernandez"]
 THINK_LOW, THINK_HIGH = (float(x) for x in os.environ.get("LOAD_THINK", "5,20").split(","))
+
+TIMINGS: list[tuple[str, float, bool]] = []
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, exception, **_) -> None:
+    TIMINGS.append((name, response_time, exception is None))
+
+
+@events.quitting.add_listener
+def _write_timings(**_) -> None:
+    """Every request's time, so the runner can take exact percentiles over any subset."""
+    with (LAB / "load-requests.csv").open("w") as handle:
+        handle.writelines(f"{name},{ms:.1f},{int(ok)}\n" for name, ms, ok in TIMINGS)
 
 
 class _SignedIn(HttpUser):
@@ -64,7 +80,19 @@ class StaffBrowsing(_SignedIn):
 
     @task(1)
     def search(self) -> None:
-        self.client.get(f"/cases/?q=TAR-{random.randint(1, 9999)}", name="case search")
+        # The term is POSTed (it never goes in a URL); the answer redirects to the list.
+        path = "/cases/search/"
+        self.client.post(
+            path,
+            {
+                "q": random.choice(
+                    [f"SYN2026{random.randint(1, 99999):08d}", random.choice(SURNAMES)]
+                ),
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            headers={"Referer": f"{self.host}/cases/"},
+            name="case search",
+        )
 
 
 class StaffSubmitting(_SignedIn):

