@@ -158,17 +158,28 @@ _PORTAL_EVENT_KINDS = [kind.value for kind in ReviewerEvent if kind != ReviewerE
 
 
 def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPanel:
-    """Everything the staff case page shows about the reviewer and the IMRO loop."""
+    """Everything the staff case page shows about the reviewer and the IMRO loop.
+
+    The choice of reviewer (suggestions, the registry's eligibility, conflicts) is only
+    shown while a reviewer can still be assigned, and the submission gates only until
+    the case is submitted, so neither is computed afterwards: most cases a coordinator
+    opens are past both, and the registry is the panel's dearest part.
+    """
     on = on or timezone.localdate()
-    suggestions = reviewer_suggestions(case, on=on)
+    can_assign = case.status in (Status.INTAKE, Status.ASSEMBLING)
+    suggestions, rows, conflicted, specialty = [], [], set(), None
+    if can_assign:
+        suggestions = reviewer_suggestions(case, on=on)
+        conflicted = conflicted_specialist_ids(case)
+        rows = registry_rows(on=on)
+        specialty = specialty_for_case(case)
     suggested = {s.specialist.pk for s in suggestions}
-    conflicted = conflicted_specialist_ids(case)
-    rows = registry_rows(on=on)
     assignment = current_assignment(case)
+    submission = Submission.objects.filter(case=case).first()
     contacts = list(ContactLogEntry.objects.filter(case=case).select_related("by"))
     return ReviewerPanel(
         case=case,
-        specialty=specialty_for_case(case),
+        specialty=specialty,
         suggestions=suggestions,
         other_eligible=[
             r.specialist
@@ -182,15 +193,15 @@ def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPa
             if assignment
             else None
         ),
-        submission=Submission.objects.filter(case=case).first(),
-        submit_problems=submission_problems(case, on=on),
+        submission=submission,
+        submit_problems=submission_problems(case, on=on) if submission is None else [],
         contacts=contacts,
         timeline=_timeline(case, contacts),
         information_requests=list(
             InformationRequest.objects.filter(case=case).select_related("asked_by", "answered_by")
         ),
         review=Review.objects.filter(case=case).select_related("document").first(),
-        can_assign=case.status in (Status.INTAKE, Status.ASSEMBLING),
+        can_assign=can_assign,
         can_record_review=case.status == Status.SUBMITTED,
     )
 
