@@ -42,6 +42,7 @@ def prepare(count: int, ready: int, reuse: bool) -> None:
     lab.redis_up()
     if reuse and lab_has_cases():
         lab.say("reusing the lab database of an earlier run")
+        lab.migrate()
         count = 0
     else:
         lab.clean_lab_files()
