@@ -118,3 +118,26 @@ def test_a_page_past_the_end_says_so(coordinator):
     html = client_for(coordinator).get(reverse("home"), {"page": "9"}).content.decode()
     assert "TAR-ONLY" not in html and "No open cases" in html
     assert "Previous page" in html
+
+
+def test_the_bucket_counts_agree_on_every_path(coordinator, django_assert_num_queries):
+    """Unfiltered, the counts ride on the page's query; filtered or past the end, they
+    are counted on their own. All three must say the same."""
+    from cases.selectors_queue import QueueFilters, queue_page
+
+    now = timezone.now()
+    for n, offset in enumerate([-3, -1, 1, 24 * 9, 24 * 20]):
+        _due(open_case(coordinator, tar_number=f"TAR-B{n}"), now + timedelta(hours=offset))
+    open_case(coordinator, tar_number="TAR-NO-CLOCK").clocks.update(status="met")
+    unfiltered = queue_page(user=coordinator, filters=QueueFilters(), now=now)
+    filtered = queue_page(user=coordinator, filters=QueueFilters(status="intake"), now=now)
+    past_end = queue_page(user=coordinator, filters=QueueFilters(), now=now, page=5)
+    assert unfiltered["counts"]["overdue"] == 2
+    assert unfiltered["counts"]["none"] == 1
+    assert sum(unfiltered["counts"].values()) == 6
+    assert unfiltered["counts"] == filtered["counts"] == past_end["counts"]
+    assert [row.case.tar_number for row in unfiltered["rows"]][:2] == ["TAR-B0", "TAR-B1"]
+    assert unfiltered["rows"][-1].case.tar_number == "TAR-NO-CLOCK"
+    assert unfiltered["rows"][0].case.next_due_at == now - timedelta(hours=3)
+    with django_assert_num_queries(3):  # holidays, page with counts, display rows
+        queue_page(user=coordinator, filters=QueueFilters(), now=now)
