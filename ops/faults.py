@@ -10,7 +10,7 @@ worker-kill       A sweep over thousands of overdue clocks; the Celery worker is
                   (SIGKILL) in the middle, restarted, and the next sweep runs (as beat
                   would enqueue it). Every clock must end with its alerts, each alert and
                   notification once.
-redis-outage      Redis is stopped (under 60 s) while UM staff submit cases through
+redis-outage      Redis is stopped (a minute) while UM staff submit cases through
                   gunicorn. Every submission must succeed; health says 503 during the
                   outage and 200 after; the reviewers' secure-delivery e-mails go out.
 postgres-restart  PostgreSQL restarts while UM staff open cases through gunicorn.
@@ -204,7 +204,7 @@ def redis_outage() -> None:
             response = staff.post(f"/portal/staff/cases/{case.pk}/submit/", {"delivery": "email"})
             timings.append(time.monotonic() - began)
             statuses[response.status_code] += 1
-            time.sleep(1.0)  # spread over ~20 s, as people submit
+            time.sleep(3.0)  # spread over a minute, as people submit
         health = staff.get("/healthz").status_code
         page = staff.get("/cases/").status_code
         api = staff.http.get(
@@ -221,7 +221,7 @@ def redis_outage() -> None:
     submitted = Submission.objects.filter(case__in=cases).count()
     whole = Case.objects.filter(pk__in=[c.pk for c in cases], status=Status.SUBMITTED).count()
     mailed = log.read_text(errors="replace").count("a case is ready for your review")
-    check(outage < 60, f"outage kept under 60 s ({outage:.1f} s)")
+    check(60 <= outage < 120, f"Redis down for at least a minute ({outage:.1f} s)")
     check(submitted == len(cases) == whole, f"{submitted}/{len(cases)} submissions during outage")
     check(statuses == Counter({302: len(cases)}), f"submit responses {dict(statuses)}")
     check(health == 503 and health_after == 200, f"health {health} during, {health_after} after")
