@@ -74,6 +74,8 @@ def main() -> None:
     columns: dict[str, dict[str, object]] = {}
     try:
         call_command("migrate", verbosity=0)
+        # Pages are rendered as in production: hashed static names from the manifest.
+        call_command("collectstatic", interactive=False, verbosity=0)
         if not args.reuse:
             _load(args.small, open_share=1.0, seed=1)
             _prepare_sweep(args.sweep_clocks)
