@@ -39,16 +39,14 @@ def lab_has_cases() -> bool:
 
 def prepare(count: int, ready: int, reuse: bool) -> None:
     lab.pg_cluster_up()
-    lab.redis_up()
     if reuse and lab_has_cases():
         lab.say("reusing the lab database of an earlier run")
-        lab.migrate()
         count = 0
     else:
         lab.clean_lab_files()
-        lab.redis_up()
         lab.fresh_database()
-        lab.migrate()
+    lab.redis_up()
+    lab.migrate()
     began = time.monotonic()
     if count:
         lab.run(
