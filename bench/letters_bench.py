@@ -43,10 +43,10 @@ def main() -> None:
         from django.test.utils import override_settings
 
         from bench.packet_bench import scanned_pdf
-        from cases.closure import case_resolve, tar_bundle_build
-        from cases.documents import document_upload
-        from cases.letters import letter_mailed_confirm, letter_render, letter_send
         from cases.models import Case, DocumentKind, TarBundle
+        from cases.services.closure import case_resolve, tar_bundle_build
+        from cases.services.documents import document_upload
+        from cases.services.letters import letter_mailed_confirm, letter_render, letter_send
         from imr.roles import Role
         from tests.cases.factories_decision import frozen, signed_case
         from tests.cases.factories_documents import pdf_bytes, upload

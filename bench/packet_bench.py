@@ -42,8 +42,8 @@ def build_case():
     """A case whose documents add up to about 50 pages; returns (case, content pages)."""
     from django.contrib.auth import get_user_model
 
-    from cases.documents import document_upload
     from cases.models import DocumentKind, ReviewerQuestion
+    from cases.services.documents import document_upload
     from tests.cases.factories_documents import (
         docx_bytes,
         image_bytes,

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from cases.letter_templates import letter_template_publish
 from cases.models.letters import LetterTemplate
+from cases.services.letter_templates import letter_template_publish
 from imr.admin_access import AdministratorOnly
 
 

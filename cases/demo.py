@@ -12,17 +12,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from weasyprint import HTML
 
-from cases.documents import document_upload
 from cases.models import Case, DocumentKind, Member, Practitioner
 from cases.services import (
     CaseDetails,
     ServiceLine,
     case_create,
+    case_submit,
     member_find_or_create,
     referral_approve,
+    review_record,
 )
+from cases.services.documents import document_upload
 from reviewers.models import ConflictAttestation, Specialist
-from reviewers.services import assignment_create, attestation_record, case_submit, review_record
+from reviewers.services import assignment_create, attestation_record
 from timelines.services import clocks_recompute_for_case
 
 _MEMBERS = [

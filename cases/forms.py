@@ -1,9 +1,8 @@
-"""Forms parse and shape input only; rules live in cases/services.py."""
+"""Forms parse and shape input only; rules live in cases/services/."""
 
 from django import forms
 
-from cases.models import Circumstance, Language, ReviewType, Status
-from cases.models.case import ExpeditedCriterion, ExpeditedDeterminedBy
+from cases.models import Case, Circumstance, DocumentKind, Language, Outcome, Status
 from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
 
@@ -51,41 +50,53 @@ class PractitionerForm(forms.Form):
     )
 
 
+# How the intake and edit form shows the referral-file facts (Case.REFERRAL_FACTS); what
+# kind of field each is, its choices, length and whether it is required come from the model.
+_FACT_LABELS = {
+    "received_at_plan": "Received at the plan",
+    "expedited_determined_by": "Expedited criterion determined by",
+    "life_threatening": "Life-threatening (policy III.C)",
+    "seriously_debilitating": "Seriously debilitating (policy III.D)",
+    "benefit_exclusion": "The plan's determination was based on a benefit exclusion",
+    "experimental_investigational": "The request is experimental or investigational",
+    "relevant_information": "(d) Information relevant to the service requested",
+    "practitioner_information": "(e) Information submitted by the practitioner",
+    "medical_history": "(f) Pertinent medical history",
+    "clinical_data": "(g) Treatment or clinical data",
+    "response_needed_by": "(h) Date response needed",
+}
+_FACT_HELP = {
+    "specialty": "Specialty of the requested service, to match reviewers.",
+    "received_at_plan": "Local time (plan time zone).",
+    "benefit_exclusion": "",
+    "experimental_investigational": "",
+    "response_needed_by": "",
+}
+_TEXT = {"rows": 3}
+_FACT_WIDGETS = {
+    "received_at_plan": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    "response_needed_by": forms.DateInput(attrs={"type": "date"}),
+    "relevant_information": forms.Textarea(attrs=_TEXT),
+    "practitioner_information": forms.Textarea(attrs=_TEXT),
+    "medical_history": forms.Textarea(attrs=_TEXT),
+    "clinical_data": forms.Textarea(attrs=_TEXT),
+}
+_BLANK_CHOICE = {
+    "expedited_criterion": "— not expedited —",
+    "expedited_determined_by": "—",
+}
+
+
 class CaseForm(forms.Form):
+    """Intake and edit of a case: the referral-file facts, derived from the model
+    (Case.REFERRAL_FACTS), and the child rows, typed as text (one per line)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    tar_number = forms.CharField(label="TAR number", max_length=30)
-    specialty = forms.CharField(
-        max_length=100, help_text="Specialty of the requested service, to match reviewers."
-    )
-    review_type = forms.ChoiceField(choices=ReviewType.choices)
-    received_at_plan = forms.DateTimeField(
-        label="Received at the plan",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="Local time (plan time zone).",
-    )
     circumstances = forms.TypedMultipleChoiceField(
         label="Referral circumstances (policy VI.B)",
         choices=Circumstance.choices,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-    )
-    expedited_criterion = forms.ChoiceField(
-        choices=[("", "— not expedited —"), *ExpeditedCriterion.choices], required=False
-    )
-    expedited_determined_by = forms.ChoiceField(
-        label="Expedited criterion determined by",
-        choices=[("", "—"), *ExpeditedDeterminedBy.choices],
-        required=False,
-    )
-    life_threatening = forms.BooleanField(required=False, label="Life-threatening (policy III.C)")
-    seriously_debilitating = forms.BooleanField(
-        required=False, label="Seriously debilitating (policy III.D)"
-    )
-    benefit_exclusion = forms.BooleanField(
-        required=False, label="The plan's determination was based on a benefit exclusion"
-    )
-    experimental_investigational = forms.BooleanField(
-        required=False, label="The request is experimental or investigational"
     )
     services = forms.CharField(
         label="(b) Requested services",
@@ -98,31 +109,6 @@ class CaseForm(forms.Form):
         help_text="Codes separated by commas or spaces, e.g. C44.91, E11.9",
         widget=forms.TextInput(attrs={"list": "icd10-suggestions", "autocomplete": "off"}),
     )
-    relevant_information = forms.CharField(
-        label="(d) Information relevant to the service requested",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    practitioner_information = forms.CharField(
-        label="(e) Information submitted by the practitioner",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    medical_history = forms.CharField(
-        label="(f) Pertinent medical history",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    clinical_data = forms.CharField(
-        label="(g) Treatment or clinical data",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    response_needed_by = forms.DateField(
-        label="(h) Date response needed",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        required=False,
-    )
     questions = forms.CharField(
         label="(i) Questions for the reviewer",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -130,28 +116,28 @@ class CaseForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        facts = forms.fields_for_model(
+            Case,
+            fields=("received_at_plan", *Case.REFERRAL_FACTS),
+            labels=_FACT_LABELS,
+            help_texts=_FACT_HELP,
+            widgets=_FACT_WIDGETS,
+        )
+        for name, blank in _BLANK_CHOICE.items():
+            facts[name].choices = [("", blank), *Case._meta.get_field(name).choices]
+        self.fields.update(facts)
+
     def details(self) -> CaseDetails:
         data = self.cleaned_data
         return CaseDetails(
-            tar_number=data["tar_number"].strip(),
-            specialty=data["specialty"].strip(),
-            review_type=data["review_type"],
             received_at_plan=data["received_at_plan"],
             circumstances=data["circumstances"],
             services=_service_lines(data["services"]),
             diagnosis_codes=[c for c in data["diagnosis_codes"].replace(",", " ").split() if c],
             questions=[q for q in data["questions"].splitlines() if q.strip()],
-            response_needed_by=data["response_needed_by"],
-            expedited_criterion=data["expedited_criterion"],
-            expedited_determined_by=data["expedited_determined_by"],
-            life_threatening=data["life_threatening"],
-            seriously_debilitating=data["seriously_debilitating"],
-            benefit_exclusion=data["benefit_exclusion"],
-            experimental_investigational=data["experimental_investigational"],
-            relevant_information=data["relevant_information"],
-            practitioner_information=data["practitioner_information"],
-            medical_history=data["medical_history"],
-            clinical_data=data["clinical_data"],
+            **{name: data[name] for name in Case.REFERRAL_FACTS},
         )
 
 
@@ -164,28 +150,15 @@ def _service_lines(text: str) -> list[ServiceLine]:
     return lines
 
 
-def case_initial(case) -> dict:
+def case_initial(case: Case) -> dict:
     """The edit form's initial data from a saved case."""
     return {
         "version": case.version,
-        "tar_number": case.tar_number,
-        "specialty": case.specialty,
-        "review_type": case.review_type,
         "received_at_plan": case.received_at_plan,
+        **{name: getattr(case, name) for name in Case.REFERRAL_FACTS},
         "circumstances": [c.circumstance for c in case.circumstances.all()],
-        "expedited_criterion": case.expedited_criterion,
-        "expedited_determined_by": case.expedited_determined_by,
-        "life_threatening": case.life_threatening,
-        "seriously_debilitating": case.seriously_debilitating,
-        "benefit_exclusion": case.benefit_exclusion,
-        "experimental_investigational": case.experimental_investigational,
         "services": "\n".join(f"{s.code} {s.description}" for s in case.services.all()),
         "diagnosis_codes": ", ".join(d.code for d in case.diagnoses.all()),
-        "relevant_information": case.relevant_information,
-        "practitioner_information": case.practitioner_information,
-        "medical_history": case.medical_history,
-        "clinical_data": case.clinical_data,
-        "response_needed_by": case.response_needed_by,
         "questions": "\n".join(q.text for q in case.questions.all()),
     }
 
@@ -202,3 +175,34 @@ class ReceivedAtPlanChangeForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Reason for the change"
     )
+
+
+class DeterminationForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    criteria_used = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follows_imro = forms.BooleanField(required=False, label="Follows the reviewer")
+    modification = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AmendmentForm(DeterminationForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TarAttachmentForm(forms.Form):
+    tar_number = forms.CharField(label="TAR number", max_length=30)
+
+
+class PractitionerLinkForm(forms.Form):
+    npi = forms.CharField(label="Treating practitioner's NPI", max_length=10)
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What it is for", choices=DocumentKind.choices)
+    # Empty files reach the service, which explains the refusal in its own words.
+    file = forms.FileField(label="File", allow_empty_file=True)
+    title = forms.CharField(label="Title", required=False, max_length=200)
+
+
+class DocumentSupersedeForm(forms.Form):
+    file = forms.FileField(label="File", allow_empty_file=True)

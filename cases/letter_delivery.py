@@ -15,10 +15,10 @@ import logging
 from typing import Protocol
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import Case, Letter, LetterChannel, Party
+from imr.errors import Refused
 from notifications.email import email_send
 from notifications.services import notification_send
 
@@ -112,7 +112,7 @@ CHANNELS: dict[str, LetterDeliverer] = {
 
 def channel_for(channel: str) -> LetterDeliverer:
     if channel not in CHANNELS:
-        raise ValidationError("Choose how to send the letter: by mail or by e-mail.")
+        raise Refused("Choose how to send the letter: by mail or by e-mail.")
     return CHANNELS[channel]
 
 

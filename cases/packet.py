@@ -25,9 +25,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases.document_content import ACCEPTED_TYPES, GIF, IMAGE_TYPES, OFFICE_TYPES, PDF, TEXT, TIFF
-from cases.documents import documents_storage
 from cases.models import Case, Document, DocumentKind
 from cases.phi_scan import PACKET_EXCLUDED_KINDS, phi_redact
+from cases.storage import documents_storage
 
 # Documents appear in the order of the referral file's items, then in upload order.
 _KIND_ORDER = [

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from imr.admin_access import AdministratorOnly
-from imr.api_auth import api_token_issue, api_token_revoke
+from imr.api.auth import api_token_issue, api_token_revoke
 from imr.models import ApiToken, Heartbeat
 
 

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from cases.views_queue import work_queue
+from cases.views.queue import work_queue
 from imr.health import run_health_checks
 from imr.roles import perm
 

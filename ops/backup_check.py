@@ -59,8 +59,8 @@ def seed(extra_cases: int) -> None:
     lab.django_setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.documents import document_upload
     from cases.models import DocumentKind
+    from cases.services.documents import document_upload
 
     users = lab.lab_users()
     for number in range(extra_cases):

@@ -183,7 +183,7 @@ def worker_kill() -> None:
 
 def redis_outage() -> None:
     from cases.models import Case, Status
-    from imr.api_auth import api_token_issue
+    from imr.api.auth import api_token_issue
     from reviewers.models import Submission
 
     users = lab.lab_users()

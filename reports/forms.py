@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import Circumstance, ReviewType
-from reports.params import ReportParams, ReportRefused
+from imr.errors import Refused
+from reports.params import ReportParams
 from reports.selectors import report_filter_choices
 from timelines.calendar import plan_zone
 
@@ -62,6 +63,6 @@ class ReportForm(forms.Form):
                 imro=cleaned["imro"],
                 imro_label=dict(self.fields["imro"].choices).get(cleaned["imro"], ""),
             )
-        except ReportRefused as refused:
+        except Refused as refused:
             raise forms.ValidationError(str(refused)) from None
         return cleaned

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from cases.models import Circumstance, ReviewType
+from imr.errors import Refused
 from timelines.calendar import plan_zone
 
 # The IMRO filter's value for cases sent to independent specialists (no IMRO): they are
@@ -12,10 +13,6 @@ INDEPENDENT = "independent"
 INDEPENDENT_LABEL = "Independent specialists (together)"
 # A report covers at most this many days; longer ranges are split by the person asking.
 MAX_DAYS = 3 * 366
-
-
-class ReportRefused(ValueError):
-    """The report cannot be produced as asked; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -34,15 +31,15 @@ class ReportParams:
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
-            raise ReportRefused("The end of the range is before its start.")
+            raise Refused("The end of the range is before its start.")
         if (self.date_to - self.date_from).days >= MAX_DAYS:
-            raise ReportRefused("A report covers at most three years; split the range.")
+            raise Refused("A report covers at most three years; split the range.")
         if self.review_type and self.review_type not in ReviewType.values:
-            raise ReportRefused(f"Unknown review type {self.review_type!r}.")
+            raise Refused(f"Unknown review type {self.review_type!r}.")
         if self.circumstance is not None and self.circumstance not in Circumstance.values:
-            raise ReportRefused("The circumstance is one of VI.B (1) to (6).")
+            raise Refused("The circumstance is one of VI.B (1) to (6).")
         if self.imro and self.imro != INDEPENDENT and not self.imro.isdigit():
-            raise ReportRefused("Unknown IMRO.")
+            raise Refused("Unknown IMRO.")
 
     def window(self) -> tuple[datetime, datetime]:
         """[start, end) in the plan's time zone: midnight of date_from to midnight after date_to."""

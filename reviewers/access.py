@@ -15,19 +15,19 @@ from reviewers.models import Assignment
 from reviewers.selectors import portal_assignments
 
 
-def _get_case_for_staff(request: HttpRequest, case_pk: int, *, capability: str) -> Case:
+def get_case_for_staff(request: HttpRequest, case_pk: int, *, capability: str) -> Case:
     """Staff pages and endpoints: the role's capability (403), then the case (404)."""
     return get_case_for_user(request, case_pk, capability=capability)
 
 
-def _require_staff_reader(request: HttpRequest) -> None:
+def require_staff_reader(request: HttpRequest) -> None:
     """The registry is read by UM staff, the CMO and Administrators."""
     user = request.user
     if not any(user.has_perm(perm(c)) for c in ("work_cases", "view_phi", "administer")):
         raise PermissionDenied("Your role does not allow this.")
 
 
-def _get_assignment_for_reviewer(request: HttpRequest, case_pk: int) -> Assignment:
+def get_assignment_for_reviewer(request: HttpRequest, case_pk: int) -> Assignment:
     """The current assignment of the case to this reviewer or their IMRO; 404 otherwise."""
     require_capability(request, "review_assigned_cases")
     assignment = portal_assignments(request.user).filter(case_id=case_pk).first()

@@ -2,7 +2,7 @@
 
 The same access helpers as the pages: staff read with PHI access and act with the
 case-work capability; reviewers reach only their current assignments (404 otherwise).
-Refusals are 400 with {"problems": [...]}, naming every reason.
+A refusal is a 400 problem naming every reason (imr.api.errors maps it).
 """
 
 from collections.abc import Callable
@@ -13,8 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -24,12 +23,12 @@ from cases.access import access_log, require_capability
 from cases.models import AccessLog
 from cases.packet import packet_render
 from imr.api import ApiAuthMixin
-from imr.api_schema import Nullable
+from imr.api.schema import Nullable
 from reviewers import services
 from reviewers.access import (
-    _get_assignment_for_reviewer,
-    _get_case_for_staff,
-    _require_staff_reader,
+    get_assignment_for_reviewer,
+    get_case_for_staff,
+    require_staff_reader,
 )
 from reviewers.gates import current_assignment
 from reviewers.models import (
@@ -37,10 +36,7 @@ from reviewers.models import (
     ContactLogEntry,
     Imro,
     InformationRequest,
-    ReceivedVia,
-    Review,
     Specialist,
-    Submission,
 )
 from reviewers.selectors import portal_case, portal_case_list, reviewer_suggestions
 from reviewers.serializers import (
@@ -56,27 +52,16 @@ from reviewers.serializers import (
     PortalCaseSerializer,
     PortalListItemSerializer,
     QuestionInput,
-    ReviewInput,
-    ReviewSerializer,
     SpecialistSerializer,
     StaffAttestationInput,
-    StaffReviewInput,
-    SubmissionSerializer,
-    SubmitInput,
     SuggestionSerializer,
 )
 
 
-def _act(
-    request: Request, form: Serializer, action: Callable[[dict], object], out: type[Serializer]
-) -> Response:
-    """Parse, run the service, answer 201 with the result or 400 with every problem."""
+def _act(form: Serializer, action: Callable[[dict], object], out: type[Serializer]) -> Response:
+    """Parse, run the service, answer 201 with the result (a refusal is the handler's)."""
     form.is_valid(raise_exception=True)
-    try:
-        result = action(form.validated_data)
-    except services.ReviewerRefused as refused:
-        raise ApiValidationError({"problems": refused.problems}) from refused
-    return Response(out(result).data, status=status.HTTP_201_CREATED)
+    return Response(out(action(form.validated_data)).data, status=status.HTTP_201_CREATED)
 
 
 # The registry (read-only here; Administrators edit it in the admin).
@@ -87,7 +72,7 @@ class ImroListView(ApiAuthMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        _require_staff_reader(self.request)
+        require_staff_reader(self.request)
         return Imro.objects.order_by("name")
 
 
@@ -95,7 +80,7 @@ class ImroDetailView(ApiAuthMixin, generics.RetrieveAPIView):
     serializer_class = ImroSerializer
 
     def get_queryset(self):
-        _require_staff_reader(self.request)
+        require_staff_reader(self.request)
         return Imro.objects.all()
 
 
@@ -104,7 +89,7 @@ class SpecialistListView(ApiAuthMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        _require_staff_reader(self.request)
+        require_staff_reader(self.request)
         return Specialist.objects.select_related("specialty", "subspecialty", "imro")
 
 
@@ -112,7 +97,7 @@ class SpecialistDetailView(ApiAuthMixin, generics.RetrieveAPIView):
     serializer_class = SpecialistSerializer
 
     def get_queryset(self):
-        _require_staff_reader(self.request)
+        require_staff_reader(self.request)
         return Specialist.objects.select_related("specialty", "subspecialty", "imro")
 
 
@@ -124,7 +109,7 @@ class SuggestionsView(ApiAuthMixin, APIView):
 
     @extend_schema(responses=SuggestionSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        case = get_case_for_staff(request, case_pk, capability="view_phi")
         return Response(SuggestionSerializer(reviewer_suggestions(case), many=True).data)
 
 
@@ -133,15 +118,14 @@ class AssignmentView(ApiAuthMixin, APIView):
 
     @extend_schema(responses={200: Nullable(AssignmentSerializer)})
     def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        case = get_case_for_staff(request, case_pk, capability="view_phi")
         assignment = current_assignment(case)
         return Response(AssignmentSerializer(assignment).data if assignment else None)
 
     @extend_schema(request=AssignmentInput, responses={201: AssignmentSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        case = get_case_for_staff(request, case_pk, capability="work_cases")
         return _act(
-            request,
             AssignmentInput(data=request.data),
             lambda data: services.assignment_create(case=case, actor=request.user, **data),
             AssignmentSerializer,
@@ -153,16 +137,15 @@ class AttestationListView(ApiAuthMixin, APIView):
 
     @extend_schema(responses=AttestationSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        case = get_case_for_staff(request, case_pk, capability="view_phi")
         attestations = ConflictAttestation.objects.filter(case=case)
         return Response(AttestationSerializer(attestations, many=True).data)
 
     @extend_schema(request=StaffAttestationInput, responses={201: AttestationSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        case = get_case_for_staff(request, case_pk, capability="work_cases")
         form = StaffAttestationInput(data=request.data)
         return _act(
-            request,
             form,
             lambda data: services.attestation_record(
                 case=case,
@@ -175,42 +158,19 @@ class AttestationListView(ApiAuthMixin, APIView):
         )
 
 
-class SubmissionView(ApiAuthMixin, APIView):
-    """GET: the submission (or null). POST {delivery: portal|email}: submit (R-TRK-1)."""
-
-    @extend_schema(responses={200: Nullable(SubmissionSerializer)})
-    def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
-        submission = Submission.objects.filter(case=case).first()
-        return Response(SubmissionSerializer(submission).data if submission else None)
-
-    @extend_schema(request=SubmitInput, responses={201: SubmissionSerializer})
-    def post(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="work_cases")
-        return _act(
-            request,
-            SubmitInput(data=request.data),
-            lambda data: services.case_submit(
-                case=case, actor=request.user, delivery=data["delivery"]
-            ),
-            SubmissionSerializer,
-        )
-
-
 class ContactListView(ApiAuthMixin, APIView):
     """GET: the contact log in order. POST {at, channel, with_whom, summary} (R-TRK-2)."""
 
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        case = get_case_for_staff(request, case_pk, capability="view_phi")
         entries = ContactLogEntry.objects.filter(case=case).select_related("by")
         return Response(ContactSerializer(entries, many=True).data)
 
     @extend_schema(request=ContactInput, responses={201: ContactSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        case = get_case_for_staff(request, case_pk, capability="work_cases")
         return _act(
-            request,
             ContactInput(data=request.data),
             lambda data: services.contact_log_add(case=case, actor=request.user, **data),
             ContactSerializer,
@@ -222,7 +182,7 @@ class InformationRequestListView(ApiAuthMixin, APIView):
 
     @extend_schema(responses=InformationRequestSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
+        case = get_case_for_staff(request, case_pk, capability="view_phi")
         questions = InformationRequest.objects.filter(case=case)
         return Response(InformationRequestSerializer(questions, many=True).data)
 
@@ -232,44 +192,14 @@ class InformationRequestAnswerView(ApiAuthMixin, APIView):
 
     @extend_schema(request=AnswerInput, responses={201: InformationRequestSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="work_cases")
+        case = get_case_for_staff(request, case_pk, capability="work_cases")
         question = get_object_or_404(InformationRequest, case=case, pk=pk)
         return _act(
-            request,
             AnswerInput(data=request.data),
             lambda data: services.information_request_answer(
                 information_request=question, actor=request.user, answer=data["answer"]
             ),
             InformationRequestSerializer,
-        )
-
-
-class ReviewView(ApiAuthMixin, APIView):
-    """GET: the reviewer's determination (or null). POST (multipart): record one received
-    outside the portal, with the time it arrived (R-TRK-4)."""
-
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(responses={200: Nullable(ReviewSerializer)})
-    def get(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="view_phi")
-        review = Review.objects.filter(case=case).first()
-        return Response(ReviewSerializer(review).data if review else None)
-
-    @extend_schema(request=StaffReviewInput, responses={201: ReviewSerializer})
-    def post(self, request: Request, case_pk: int) -> Response:
-        case = _get_case_for_staff(request, case_pk, capability="work_cases")
-        return _act(
-            request,
-            StaffReviewInput(data=request.data),
-            lambda data: services.review_record(
-                case=case,
-                actor=request.user,
-                uploaded_file=data.pop("file"),
-                received_via=ReceivedVia.STAFF,
-                **data,
-            ),
-            ReviewSerializer,
         )
 
 
@@ -289,7 +219,7 @@ class PortalCaseView(ApiAuthMixin, APIView):
 
     @extend_schema(operation_id="portal_case_retrieve", responses=PortalCaseSerializer)
     def get(self, request: Request, case_pk: int) -> Response:
-        assignment = _get_assignment_for_reviewer(request, case_pk)
+        assignment = get_assignment_for_reviewer(request, case_pk)
         access_log(request, action=AccessLog.Action.VIEW_PORTAL, case=assignment.case)
         return Response(PortalCaseSerializer(portal_case(assignment)).data)
 
@@ -299,7 +229,7 @@ class PortalPacketView(ApiAuthMixin, APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, case_pk: int) -> HttpResponse:
-        assignment = _get_assignment_for_reviewer(request, case_pk)
+        assignment = get_assignment_for_reviewer(request, case_pk)
         if not portal_case(assignment).submitted:
             raise NotFound("The file has not been sent to you yet.")
         pdf = packet_render(case=assignment.case)
@@ -319,10 +249,9 @@ class PortalAttestationView(ApiAuthMixin, APIView):
 
     @extend_schema(request=AttestationInput, responses={201: AttestationSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
-        assignment = _get_assignment_for_reviewer(request, case_pk)
+        assignment = get_assignment_for_reviewer(request, case_pk)
         form = AttestationInput(data=request.data)
         return _act(
-            request,
             form,
             lambda data: services.attestation_record(
                 case=assignment.case,
@@ -341,34 +270,11 @@ class PortalQuestionView(ApiAuthMixin, APIView):
 
     @extend_schema(request=QuestionInput, responses={201: InformationRequestSerializer})
     def post(self, request: Request, case_pk: int) -> Response:
-        assignment = _get_assignment_for_reviewer(request, case_pk)
+        assignment = get_assignment_for_reviewer(request, case_pk)
         return _act(
-            request,
             QuestionInput(data=request.data),
             lambda data: services.information_request_ask(
                 case=assignment.case, actor=request.user, question=data["question"]
             ),
             InformationRequestSerializer,
-        )
-
-
-class PortalReviewView(ApiAuthMixin, APIView):
-    """POST (multipart): upload the written determination with its structured fields."""
-
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(request=ReviewInput, responses={201: ReviewSerializer})
-    def post(self, request: Request, case_pk: int) -> Response:
-        assignment = _get_assignment_for_reviewer(request, case_pk)
-        return _act(
-            request,
-            ReviewInput(data=request.data),
-            lambda data: services.review_record(
-                case=assignment.case,
-                actor=request.user,
-                uploaded_file=data.pop("file"),
-                received_via=ReceivedVia.PORTAL,
-                **data,
-            ),
-            ReviewSerializer,
         )

@@ -24,11 +24,6 @@ urlpatterns = [
         api.AttestationListView.as_view(),
         name="api-reviewer-attestations",
     ),
-    path(
-        "cases/<int:case_pk>/submission/",
-        api.SubmissionView.as_view(),
-        name="api-reviewer-submission",
-    ),
     path("cases/<int:case_pk>/contacts/", api.ContactListView.as_view(), name="api-contacts"),
     path(
         "cases/<int:case_pk>/information-requests/",
@@ -40,7 +35,6 @@ urlpatterns = [
         api.InformationRequestAnswerView.as_view(),
         name="api-information-request-answer",
     ),
-    path("cases/<int:case_pk>/review/", api.ReviewView.as_view(), name="api-reviewer-review"),
     path("portal/cases/", api.PortalCaseListView.as_view(), name="api-portal-cases"),
     path("portal/cases/<int:case_pk>/", api.PortalCaseView.as_view(), name="api-portal-case"),
     path(
@@ -57,10 +51,5 @@ urlpatterns = [
         "portal/cases/<int:case_pk>/information-requests/",
         api.PortalQuestionView.as_view(),
         name="api-portal-information-requests",
-    ),
-    path(
-        "portal/cases/<int:case_pk>/review/",
-        api.PortalReviewView.as_view(),
-        name="api-portal-review",
     ),
 ]

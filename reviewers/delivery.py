@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from imr.errors import Refused
 from notifications.email import email_send
 from reviewers.models import Assignment, DeliveryChannel
 
@@ -100,6 +100,4 @@ def deliverer_for(channel: str) -> Deliverer:
     try:
         return _DELIVERERS[channel]
     except KeyError:
-        raise ValidationError(
-            f"Unknown delivery channel “{channel}”; choose portal or email."
-        ) from None
+        raise Refused(f"Unknown delivery channel “{channel}”; choose portal or email.") from None

@@ -79,13 +79,3 @@ class StaffReviewForm(ReviewForm):
     received_at = forms.DateTimeField(
         label="Received at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-
-
-def form_errors(form: forms.Form) -> list[str]:
-    """Field errors as sentences for a flash message."""
-    sentences = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = (field.label if field and field.label else name.replace("_", " ")).capitalize()
-        sentences += [f"{label}: {error}" for error in errors]
-    return sentences

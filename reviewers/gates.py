@@ -11,7 +11,8 @@ from django.utils import timezone
 from cases.checklist import referral_file_missing
 from cases.eligibility import approval_problems, eligibility_problems
 from cases.models import Case, Status
-from cases.workflow import IllegalTransition, check_transition
+from cases.workflow import check_transition
+from imr.errors import Conflict
 from reviewers.delivery import Deliverer
 from reviewers.models import Assignment, ConflictAttestation, Submission
 
@@ -36,7 +37,7 @@ def submission_problems(
     problems: list[str] = []
     try:
         check_transition(case.status, Status.SUBMITTED)
-    except IllegalTransition as error:
+    except Conflict as error:
         problems.append(str(error))
     problems += referral_file_missing(case)
     problems += eligibility_problems(case)

@@ -166,7 +166,7 @@ def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPa
     opens are past both, and the registry is the panel's dearest part.
     """
     on = on or timezone.localdate()
-    can_assign = case.status in (Status.INTAKE, Status.ASSEMBLING)
+    can_assign = case.is_editable
     suggestions, rows, conflicted, specialty = [], [], set(), None
     if can_assign:
         suggestions = reviewer_suggestions(case, on=on)

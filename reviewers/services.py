@@ -1,65 +1,46 @@
-"""The IMRO loop: assign, attest, submit, log contacts, questions, and the review received.
+"""The IMRO loop around a case: assign, attest, log contacts, information requests.
 
 Each service is one transaction that locks the case row first, so two people acting on
-the same case are served one after the other. Refusals raise ReviewerRefused with every
-problem found, and change nothing.
+the same case are served one after the other. Refusals raise imr.errors.Refused with
+every problem found, and change nothing. The two steps that change the case's status,
+submitting the file and recording the review received, are in cases.services
+(submission, review): every status change of a case is made there.
 """
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
-from cases.documents import document_upload
 from cases.events import case_event_add
-from cases.models import Case, DocumentKind, Status
+from cases.models import Case, Status
 from cases.phi_scan import phi_kinds_in_text
-from cases.services import case_transition
-from notifications.services import notification_send, users_with_capability
-from reviewers.delivery import deliverer_for
+from imr.errors import Refused
 from reviewers.events import ReviewerEvent
-from reviewers.gates import current_assignment, submission_problems
+from reviewers.gates import current_assignment
 from reviewers.models import (
     Assignment,
     ConflictAttestation,
     ContactChannel,
     ContactLogEntry,
     InformationRequest,
-    ReceivedVia,
-    Recommendation,
-    Review,
     Specialist,
-    Submission,
 )
 from reviewers.selectors import reviewer_suggestions
-from timelines.models import ClockStatus
-from timelines.rules import OnPass
-from timelines.services import clocks_start, clocks_stop
 
 # Clocks on different machines drift; a time a few minutes ahead is not "in the future".
 _CLOCK_SKEW = timedelta(minutes=5)
-
-
-class ReviewerRefused(Exception):
-    """The action is refused; `problems` names every reason, in words for UM staff."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(" ".join(problems))
 
 
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("member").get(pk=case.pk)
 
 
-def _refuse_future(at: datetime, what: str) -> None:
+def refuse_future_time(at: datetime, what: str) -> None:
     if at > timezone.now() + _CLOCK_SKEW:
-        raise ReviewerRefused([f"The {what} time is in the future."])
+        raise Refused([f"The {what} time is in the future."])
 
 
 @transaction.atomic
@@ -80,7 +61,7 @@ def assignment_create(
     case = _lock(case)
     today = timezone.localdate()
     problems = []
-    if case.status not in (Status.INTAKE, Status.ASSEMBLING):
+    if not case.is_editable:
         problems.append(
             f"A reviewer is chosen before submission; this case is “{case.get_status_display()}”."
         )
@@ -103,7 +84,7 @@ def assignment_create(
     if current is not None and current.specialist_id == specialist.pk:
         problems.append(f"{specialist.name} is already the assigned reviewer.")
     if problems:
-        raise ReviewerRefused(problems)
+        raise Refused(problems)
     now = timezone.now()
     if current is not None:
         _assignment_end(current, reason="replaced by another reviewer", actor=actor, at=now)
@@ -164,10 +145,10 @@ def attestation_record(
     """
     missing = [label for name, label in ConflictAttestation.ITEMS if name not in answers]
     if missing:
-        raise ReviewerRefused([f"Answer yes or no for: {label}." for label in missing])
+        raise Refused([f"Answer yes or no for: {label}." for label in missing])
     case = _lock(case)
     if ConflictAttestation.objects.filter(case=case, specialist=specialist).exists():
-        raise ReviewerRefused([f"{specialist.name} has already attested on this case."])
+        raise Refused([f"{specialist.name} has already attested on this case."])
     attestation = ConflictAttestation(
         case=case,
         specialist=specialist,
@@ -203,67 +184,6 @@ def attestation_record(
 
 
 @transaction.atomic
-def case_submit(*, case: Case, actor: AbstractBaseUser, delivery: str = "portal") -> Submission:
-    """Send the complete referral file to the assigned reviewer (policy VI.F.2, R-TRK-1).
-
-    Checks every gate at once (referral file a–i, eligibility VI.B/VI.C, the CMO's
-    approval R-REF-4, a current reviewer with a clean attestation, the delivery channel)
-    and refuses with all that fail, changing nothing. On success: delivers through
-    reviewers.delivery, moves the case to submitted, records the IMRO receipt time and
-    the reviewer's charge to the plan (R-REF-5), and starts the IMRO clocks. A second
-    submission is refused (the lock, the status check and a unique constraint).
-    """
-    try:
-        deliverer = deliverer_for(delivery)
-    except ValidationError as error:
-        raise ReviewerRefused(error.messages) from error
-    locked = _lock(case)
-    problems = submission_problems(locked, deliverer=deliverer, on=timezone.localdate())
-    if problems:
-        raise ReviewerRefused(problems)
-    # Not None: submission_problems refuses a case without a current assignment.
-    assignment: Assignment = current_assignment(locked)  # type: ignore[assignment]
-    received_at = deliverer.deliver(case=locked, assignment=assignment)
-    locked = case_transition(case=locked, to=Status.SUBMITTED, actor=actor)
-    charge = (
-        assignment.imro.charge_for(locked.review_type)
-        if assignment.imro
-        else assignment.specialist.charge_per_review
-    )
-    submission = Submission(
-        case=locked,
-        assignment=assignment,
-        submitted_by=actor,
-        submitted_at=timezone.now(),
-        imro_received_at=received_at,
-        delivery_channel=deliverer.channel,
-        review_type=locked.review_type,
-        charge_to_plan=charge,
-    )
-    submission._history_user = actor
-    try:
-        with transaction.atomic():
-            submission.save(force_insert=True)
-    except IntegrityError:
-        raise ReviewerRefused(["The case was already submitted; it is not sent twice."]) from None
-    clocks_start(case=locked, trigger="imro_receipt", at=received_at, actor=actor)
-    case_event_add(
-        case=locked,
-        kind=ReviewerEvent.SUBMITTED,
-        summary=f"Referral file submitted to {assignment.specialist.name} "
-        f"by {submission.get_delivery_channel_display().lower()}; IMRO receipt recorded.",
-        actor=actor,
-        data={
-            "submission_id": submission.pk,
-            "imro_received_at": received_at.isoformat(),
-            "charge_to_plan": str(charge) if charge is not None else None,
-        },
-    )
-    case.refresh_from_db()
-    return submission
-
-
-@transaction.atomic
 def contact_log_add(
     *,
     case: Case,
@@ -282,8 +202,8 @@ def contact_log_add(
     if not summary.strip():
         problems.append("Summarize the contact.")
     if problems:
-        raise ReviewerRefused(problems)
-    _refuse_future(at, "contact")
+        raise Refused(problems)
+    refuse_future_time(at, "contact")
     case = _lock(case)
     entry = ContactLogEntry(
         case=case,
@@ -314,10 +234,10 @@ def information_request_ask(
     """The reviewer asks the plan for information; open until UM staff answer (R-TRK-10)."""
     question = question.strip()
     if not question:
-        raise ReviewerRefused(["Write the question."])
+        raise Refused(["Write the question."])
     case = _lock(case)
     if case.status != Status.SUBMITTED:
-        raise ReviewerRefused(
+        raise Refused(
             [
                 f"Questions are asked while the case is with the reviewer; it is "
                 f"“{case.get_status_display()}”."
@@ -346,11 +266,11 @@ def information_request_answer(
     name the member (R-FILE-3); answered once, by a conditional update."""
     answer = answer.strip()
     if not answer:
-        raise ReviewerRefused(["Write the answer."])
+        raise Refused(["Write the answer."])
     case = _lock(information_request.case)
     found = phi_kinds_in_text(member=case.member, text=answer)
     if found:
-        raise ReviewerRefused(
+        raise Refused(
             [
                 f"The answer contains the member's {', '.join(k.label for k in found)}; the "
                 "reviewer sees only the internal patient identifier."
@@ -361,7 +281,7 @@ def information_request_answer(
         answered_at=now, answered_by=actor, answer=answer
     )
     if updated != 1:
-        raise ReviewerRefused(["This question has already been answered."])
+        raise Refused(["This question has already been answered."])
     information_request.refresh_from_db()
     # .update() bypasses simple-history; record the answered state explicitly.
     information_request._history_user = actor
@@ -374,118 +294,3 @@ def information_request_answer(
         data={"information_request_id": information_request.pk},
     )
     return information_request
-
-
-@transaction.atomic
-def review_record(
-    *,
-    case: Case,
-    actor: AbstractBaseUser,
-    uploaded_file: File,
-    recommendation: str,
-    rationale: str,
-    documents_reviewed: str,
-    reviewer_qualifications: str,
-    received_via: str,
-    received_at: datetime | None = None,
-) -> Review:
-    """Record the reviewer's written determination (R-TRK-4, R-REV-3).
-
-    From the portal (received now) or by UM staff when it arrived another way (the time
-    it arrived). Stores the document, moves the case to review received, stops the IMRO
-    clocks as met or missed, keeps whether it was timely, and notifies the CMO and
-    Physician Designees (no PHI in the notification).
-    """
-    received_at = received_at or timezone.now()
-    problems = []
-    if recommendation not in Recommendation.values:
-        problems.append("Choose the recommendation: uphold, overturn or modify.")
-    if received_via not in ReceivedVia.values:
-        problems.append("Say how the determination was received.")
-    for value, label in (
-        (rationale, "the rationale"),
-        (documents_reviewed, "the documents reviewed"),
-        (reviewer_qualifications, "the reviewer's qualifications"),
-    ):
-        if not value.strip():
-            problems.append(f"Give {label}.")
-    if problems:
-        raise ReviewerRefused(problems)
-    _refuse_future(received_at, "received")
-    case = _lock(case)
-    submission = Submission.objects.filter(case=case).select_related("assignment").first()
-    if Review.objects.filter(case=case).exists():
-        raise ReviewerRefused(["The reviewer's determination is already recorded on this case."])
-    if submission is None or case.status != Status.SUBMITTED:
-        raise ReviewerRefused(
-            [
-                f"A determination is recorded for a submitted case; this one is "
-                f"“{case.get_status_display()}”."
-            ]
-        )
-    if received_at < submission.imro_received_at:
-        raise ReviewerRefused(["The determination cannot arrive before the reviewer had the file."])
-    try:
-        document = document_upload(
-            case=case,
-            kind=DocumentKind.REVIEWER_DETERMINATION,
-            uploaded_file=uploaded_file,
-            actor=actor,
-        )
-    except ValidationError as error:
-        raise ReviewerRefused(error.messages) from error
-    case = case_transition(case=case, to=Status.REVIEW_RECEIVED, actor=actor)
-    stopped = clocks_stop(case=case, trigger="determination_received", at=received_at, actor=actor)
-    review = Review(
-        case=case,
-        assignment=submission.assignment,
-        document=document,
-        recommendation=recommendation,
-        rationale=rationale.strip(),
-        documents_reviewed=documents_reviewed.strip(),
-        reviewer_qualifications=reviewer_qualifications.strip(),
-        received_at=received_at,
-        received_via=received_via,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
-        timely=_timely(stopped),
-    )
-    review._history_user = actor
-    review.save()
-    timeliness = {True: "on time", False: "late", None: "no IMRO clock ran"}[review.timely]
-    case_event_add(
-        case=case,
-        kind=ReviewerEvent.REVIEW_RECEIVED,
-        summary=f"Reviewer's determination received ({review.get_received_via_display().lower()}): "
-        f"{review.get_recommendation_display().lower()}; {timeliness}.",
-        actor=actor,
-        data={"review_id": review.pk, "document_id": document.pk, "timely": review.timely},
-    )
-    _notify_decision_makers(case=case, review=review)
-    return review
-
-
-def _timely(stopped: list) -> bool | None:
-    """Met or missed against the clocks whose passing is a breach (for retrospective
-    reviews the 7-day limit, not the 5-day target); None when none was running."""
-    judged = [clock for clock in stopped if clock.on_pass == OnPass.BREACH]
-    if not judged:
-        return None
-    return all(clock.status == ClockStatus.MET for clock in judged)
-
-
-def _notify_decision_makers(*, case: Case, review: Review) -> None:
-    text = (
-        f"The reviewer's determination was received on IMR case {case.pk} "
-        f"({review.get_recommendation_display().lower()}); record the coverage determination."
-    )
-    link = reverse("cases:detail", args=[case.pk])
-    for user in users_with_capability("imr.decide_cases"):
-        notification_send(
-            recipient=user,
-            kind="review_received",
-            case=case,
-            text=text,
-            link=link,
-            dedupe_key=f"review_received:{case.pk}",
-        )

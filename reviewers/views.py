@@ -4,82 +4,47 @@ Every form posts here and returns to the page it came from (the case page, which
 includes the panel); the services decide, these views only parse and report.
 """
 
-from collections.abc import Callable
-
-from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Case
+from imr.web import form_run, redirect_back
 from reviewers import services
-from reviewers.access import _get_case_for_staff, _require_staff_reader
+from reviewers.access import get_case_for_staff, require_staff_reader
 from reviewers.forms import (
     AnswerForm,
     AssignmentForm,
     ContactForm,
     StaffAttestationForm,
-    StaffReviewForm,
-    SubmitForm,
-    form_errors,
 )
-from reviewers.models import InformationRequest, ReceivedVia
+from reviewers.models import InformationRequest
 from reviewers.selectors import registry_rows, reviewer_panel_for_case
 
 
 def _back(request: HttpRequest, case: Case) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("cases:detail", args=[case.pk])
-    return HttpResponseRedirect(target.split("#")[0] + "#reviewer")
-
-
-def _handle(
-    request: HttpRequest,
-    case: Case,
-    form: forms.Form,
-    action: Callable[[dict], object],
-    done: str,
-) -> HttpResponseRedirect:
-    """Validate the form, run the service, report success or every refusal."""
-    if not form.is_valid():
-        for error in form_errors(form):
-            messages.error(request, error)
-    else:
-        try:
-            action(form.cleaned_data)
-        except services.ReviewerRefused as refused:
-            for problem in refused.problems:
-                messages.error(request, problem)
-        else:
-            messages.success(request, done)
-    return _back(request, case)
+    return redirect_back(request, reverse("cases:detail", args=[case.pk]), anchor="reviewer")
 
 
 @require_GET
 def staff_case(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The reviewer panel on a page of its own (the case page includes the same fragment)."""
-    case = _get_case_for_staff(request, case_pk, capability="view_phi")
+    case = get_case_for_staff(request, case_pk, capability="view_phi")
     return render(request, "reviewers/staff_case.html", {"panel": reviewer_panel_for_case(case)})
 
 
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
-    _require_staff_reader(request)
+    require_staff_reader(request)
     return render(request, "reviewers/registry.html", {"rows": registry_rows()})
 
 
 @require_POST
 def assign(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = _get_case_for_staff(request, case_pk, capability="work_cases")
-    return _handle(
+    case = get_case_for_staff(request, case_pk, capability="work_cases")
+    form_run(
         request,
-        case,
         AssignmentForm(request.POST),
         lambda data: services.assignment_create(
             case=case,
@@ -87,17 +52,17 @@ def assign(request: HttpRequest, case_pk: int) -> HttpResponse:
             actor=request.user,
             outside_suggestion_reason=data["outside_suggestion_reason"],
         ),
-        "Reviewer assigned.",
+        done="Reviewer assigned.",
     )
+    return _back(request, case)
 
 
 @require_POST
 def attest(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = _get_case_for_staff(request, case_pk, capability="work_cases")
+    case = get_case_for_staff(request, case_pk, capability="work_cases")
     form = StaffAttestationForm(request.POST)
-    return _handle(
+    form_run(
         request,
-        case,
         form,
         lambda data: services.attestation_record(
             case=case,
@@ -106,66 +71,33 @@ def attest(request: HttpRequest, case_pk: int) -> HttpResponse:
             answers=form.answers(),
             notes=data["notes"],
         ),
-        "Attestation recorded.",
+        done="Attestation recorded.",
     )
-
-
-@require_POST
-def submit(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = _get_case_for_staff(request, case_pk, capability="work_cases")
-    return _handle(
-        request,
-        case,
-        SubmitForm(request.POST),
-        lambda data: services.case_submit(case=case, actor=request.user, delivery=data["delivery"]),
-        "Submitted to the reviewer; the IMRO clock is running.",
-    )
+    return _back(request, case)
 
 
 @require_POST
 def contact_add(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = _get_case_for_staff(request, case_pk, capability="work_cases")
-    return _handle(
+    case = get_case_for_staff(request, case_pk, capability="work_cases")
+    form_run(
         request,
-        case,
         ContactForm(request.POST),
         lambda data: services.contact_log_add(case=case, actor=request.user, **data),
-        "Contact logged.",
+        done="Contact logged.",
     )
+    return _back(request, case)
 
 
 @require_POST
 def answer(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
-    case = _get_case_for_staff(request, case_pk, capability="work_cases")
+    case = get_case_for_staff(request, case_pk, capability="work_cases")
     question = get_object_or_404(InformationRequest, case=case, pk=pk)
-    return _handle(
+    form_run(
         request,
-        case,
         AnswerForm(request.POST),
         lambda data: services.information_request_answer(
             information_request=question, actor=request.user, answer=data["answer"]
         ),
-        "Answer sent to the reviewer.",
+        done="Answer sent to the reviewer.",
     )
-
-
-@require_POST
-def review_add(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = _get_case_for_staff(request, case_pk, capability="work_cases")
-    return _handle(
-        request,
-        case,
-        StaffReviewForm(request.POST, request.FILES),
-        lambda data: services.review_record(
-            case=case,
-            actor=request.user,
-            uploaded_file=data["file"],
-            recommendation=data["recommendation"],
-            rationale=data["rationale"],
-            documents_reviewed=data["documents_reviewed"],
-            reviewer_qualifications=data["reviewer_qualifications"],
-            received_via=ReceivedVia.STAFF,
-            received_at=data["received_at"],
-        ),
-        "Reviewer's determination recorded; the CMO is notified.",
-    )
+    return _back(request, case)

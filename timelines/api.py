@@ -14,7 +14,7 @@ from imr.api import ApiAuthMixin
 from imr.roles import perm
 from timelines.calendar import plan_zone
 from timelines.deadlines import parse_local
-from timelines.selectors import PreviewRefused, clocks_for_case, deadlines_preview
+from timelines.selectors import clocks_for_case, deadlines_preview
 
 
 class StaffCanReadDeadlines(BasePermission):
@@ -100,10 +100,7 @@ class PreviewView(ApiAuthMixin, APIView):
         query = PreviewQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         zone = plan_zone()
-        try:
-            clocks = deadlines_preview(**query.validated_data)
-        except PreviewRefused as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        clocks = deadlines_preview(**query.validated_data)
         return Response(
             {
                 "review_type": query.validated_data["review_type"],

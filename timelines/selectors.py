@@ -8,15 +8,12 @@ from django.db.models import F, FilteredRelation, Min, OuterRef, Q, QuerySet, Su
 from django.utils import timezone
 
 from cases.models import Case
+from imr.errors import Refused
 from timelines.calendar import business_calendar
 from timelines.deadlines import BusinessCalendar
 from timelines.models import Clock, ClockStatus
 from timelines.rules import EXPEDITED, EXTENSION_HOURS, RuleKind, Trigger, rules_for
 from timelines.services import clock_deadline
-
-
-class PreviewRefused(Exception):
-    """The preview cannot be computed as asked (for example R-DL-5 refuses --extended)."""
 
 
 @dataclass(frozen=True)
@@ -214,13 +211,13 @@ def deadlines_preview(
     except to read the holiday calendar (replaced by `holidays` when given).
 
     `received_at` is the receipt at the plan; the IMRO receipt defaults to the same
-    moment. `extended` applies the expedited extension and raises PreviewRefused when
+    moment. `extended` applies the expedited extension and refuses (imr.errors.Refused) when
     R-DL-5 refuses it. The response-needed clock appears when its date is given.
     """
     calendar = business_calendar(holidays=holidays)
     imro_received_at = imro_received_at or received_at
     if extended and review_type != EXPEDITED:
-        raise PreviewRefused("--extended applies to expedited reviews only (R-DL-5).")
+        raise Refused("--extended applies to expedited reviews only (R-DL-5).")
     starts = {
         Trigger.PLAN_RECEIPT: received_at,
         Trigger.IMRO_RECEIPT: imro_received_at,
@@ -261,7 +258,7 @@ def _check_extension(clocks: list[PreviewClock], calendar: BusinessCalendar) -> 
     imro, appeal = by_name["imro_determination"], by_name["appeal_resolution"]
     if imro.due_at > appeal.due_at:
         zone = calendar.zone
-        raise PreviewRefused(
+        raise Refused(
             "Extension refused (R-DL-5): the extended IMRO due time "
             f"{imro.due_at.astimezone(zone).isoformat()} would be later than the 72-hour "
             f"appeal resolution due time {appeal.due_at.astimezone(zone).isoformat()} "

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases.events import case_event_add
 from cases.models import Case
+from imr.errors import Refused
 from imr.roles import perm
 from timelines.calendar import business_calendar, plan_zone
 from timelines.deadlines import BusinessCalendar, Deadline, deadline_compute, elapsed_hours_due
@@ -37,10 +38,6 @@ from timelines.rules import (
     rules_for,
 )
 from timelines.thresholds import next_alert_at
-
-
-class ExtensionRefused(Exception):
-    """R-DL-5 refuses the extension; the message names the reason and both times."""
 
 
 def clock_deadline(
@@ -354,17 +351,17 @@ def extension_grant(
 
     Only the CMO or Physician Designee ("imr.decide_cases"), with a written reason, once
     per case, before the IMRO due time has passed, and only when the extended due time is
-    no later than the 72-hour appeal-resolution due time. Otherwise ExtensionRefused,
+    no later than the 72-hour appeal-resolution due time. Otherwise Refused (imr.errors),
     naming both times.
     """
     now = now or timezone.now()
     zone = plan_zone()
     if not actor.has_perm(perm("decide_cases")):
-        raise ExtensionRefused("Only the CMO or a Physician Designee may grant an extension.")
+        raise Refused("Only the CMO or a Physician Designee may grant an extension.")
     if not reason.strip():
-        raise ExtensionRefused("An extension needs a written reason (R-DL-5).")
+        raise Refused("An extension needs a written reason (R-DL-5).")
     if case.review_type != "expedited":
-        raise ExtensionRefused("Only expedited reviews can be extended (R-DL-5).")
+        raise Refused("Only expedited reviews can be extended (R-DL-5).")
     clocks = {
         c.name: c
         for c in Clock.objects.filter(case=case)
@@ -373,11 +370,11 @@ def extension_grant(
     }
     clock = clocks.get("imro_determination")
     if clock is None or not clock.is_running:
-        raise ExtensionRefused("The IMRO determination clock is not running on this case.")
+        raise Refused("The IMRO determination clock is not running on this case.")
     if clock.extended:
-        raise ExtensionRefused("The IMRO determination was already extended once (R-DL-5).")
+        raise Refused("The IMRO determination was already extended once (R-DL-5).")
     if clock.due_at <= now:
-        raise ExtensionRefused(
+        raise Refused(
             f"The IMRO determination was due {_local(clock.due_at, zone)}; "
             "a deadline that has passed cannot be extended."
         )
@@ -390,7 +387,7 @@ def extension_grant(
         else elapsed_hours_due(case.received_at_plan, appeal_hours).due
     )
     if extended_due > appeal_due:
-        raise ExtensionRefused(
+        raise Refused(
             f"Extension refused (R-DL-5): the extended IMRO due time "
             f"{_local(extended_due, zone)} would be later than the 72-hour appeal "
             f"resolution due time {_local(appeal_due, zone)}."
@@ -463,7 +460,6 @@ def holiday_remove(*, holiday: Holiday, actor: AbstractBaseUser | None) -> None:
 from timelines.sweep import digest_send, sweep  # noqa: E402
 
 __all__ = [
-    "ExtensionRefused",
     "clock_deadline",
     "clocks_cancel",
     "clocks_recompute_for_calendar",

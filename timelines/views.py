@@ -1,6 +1,5 @@
 """Clock pages: a case's clocks, the CMO's extension, and the deadline queue."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,9 +8,10 @@ from django.views.decorators.http import require_http_methods
 from cases.access import get_case_for_user
 from cases.models import Case
 from imr.roles import perm
+from imr.web import form_service_run
 from timelines.forms import ExtensionForm, QueueFilterForm
 from timelines.selectors import clocks_for_case, work_queue
-from timelines.services import ExtensionRefused, extension_grant
+from timelines.services import extension_grant
 
 
 def _get_case_for_user(request: HttpRequest, case_id: int, *, capability: str) -> Case:
@@ -35,12 +35,15 @@ def extension(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get_case_for_user(request, case_id, capability="decide_cases")
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            extension_grant(case=case, actor=request.user, reason=form.cleaned_data["reason"])
-        except ExtensionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "The IMRO determination was extended by 24 hours.")
+        granted = form_service_run(
+            request,
+            form,
+            lambda: extension_grant(
+                case=case, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            done="The IMRO determination was extended by 24 hours.",
+        )
+        if granted is not None:
             return redirect("timelines:case_clocks", case_id=case.pk)
     status = 400 if request.method == "POST" else 200
     context = {"case": case, "clocks": clocks_for_case(case), "form": form}

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cases import workflow
 from cases.models.member import Member, Practitioner
-from cases.models.status import OPEN_STATUSES, Status
+from cases.models.status import Status
 
 
 class ReviewType(models.TextChoices):
@@ -55,7 +56,7 @@ class ExpeditedDeterminedBy(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     def open(self) -> "CaseQuerySet":
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(status__in=workflow.OPEN)
 
     def search(self, text: str) -> "CaseQuerySet":
         """TAR number, internal identifier (exact, case-insensitive) or member name (prefix)."""
@@ -136,12 +137,35 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # The referral file's own columns (policy VI.F.2 a–i, and the facts VI.B, VI.C and
+    # VI.G.2.a rules read): set at intake, editable until submission. The one list from
+    # which the intake and edit form (cases.forms.CaseForm), the API's shapes
+    # (cases.serializers.case) and the services' input (cases.services.case.CaseDetails)
+    # are made. The receipt at the plan is set at intake only (then it is an audited
+    # date, R-TRK-9); services, diagnoses, questions and circumstances are child rows.
+    REFERRAL_FACTS = (
+        "tar_number",
+        "specialty",
+        "review_type",
+        "expedited_criterion",
+        "expedited_determined_by",
+        "life_threatening",
+        "seriously_debilitating",
+        "benefit_exclusion",
+        "experimental_investigational",
+        "relevant_information",
+        "practitioner_information",
+        "medical_history",
+        "clinical_data",
+        "response_needed_by",
+    )
+
     class Meta:
         indexes = [
             models.Index(
                 fields=["status", "owner"],
                 name="case_open_owner_idx",
-                condition=~models.Q(status__in=["closed", "withdrawn"]),
+                condition=~models.Q(status__in=list(workflow.CLOSED)),
             ),
             # The same predicate as CaseQuerySet.open(), so the planner can prove it: the
             # work queue reads open cases through it, never the years of closed ones.
@@ -150,7 +174,7 @@ class Case(models.Model):
             models.Index(
                 fields=["owner", "id"],
                 name="case_open_idx",
-                condition=models.Q(status__in=OPEN_STATUSES),
+                condition=models.Q(status__in=workflow.OPEN),
             ),
             # The case list's order: its first page is read from the top of the index.
             models.Index(fields=["-received_at_plan", "-id"], name="case_received_idx"),
@@ -161,7 +185,17 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status in workflow.OPEN
+
+    @property
+    def is_editable(self) -> bool:
+        """The referral file may still change: before submission (cases.workflow.EDITABLE)."""
+        return self.status in workflow.EDITABLE
+
+    @property
+    def awaits_notice(self) -> bool:
+        """A signed determination whose letters may be sent (cases.workflow.AWAITING_NOTICE)."""
+        return self.status in workflow.AWAITING_NOTICE
 
     @property
     def is_expedited(self) -> bool:

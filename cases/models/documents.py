@@ -57,3 +57,16 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The neutral name each kind of document gets in the packet, numbered per case.
+NEUTRAL_TITLES: dict[str, str] = {
+    DocumentKind.RELEVANT_INFORMATION: "Relevant information",
+    DocumentKind.PRACTITIONER_SUBMISSION: "Practitioner submission",
+    DocumentKind.MEDICAL_HISTORY: "Medical history",
+    DocumentKind.CLINICAL_DATA: "Clinical data",
+    DocumentKind.PHYSICIAN_CERTIFICATION: "Physician certification",
+    DocumentKind.PHYSICIAN_RECOMMENDATION: "Physician recommendation",
+    DocumentKind.REVIEWER_DETERMINATION: "Reviewer determination",
+    DocumentKind.OTHER: "Supporting document",
+}

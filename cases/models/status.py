@@ -11,14 +11,3 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-OPEN_STATUSES = (
-    Status.INTAKE,
-    Status.ASSEMBLING,
-    Status.SUBMITTED,
-    Status.REVIEW_RECEIVED,
-    Status.DECIDED,
-    Status.NOTIFIED,
-    Status.RESOLVED,
-)

@@ -233,18 +233,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 REST_FRAMEWORK = {
     # Bearer first: its challenge makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "imr.api_auth.BearerTokenAuthentication",
+        "imr.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the browsable documentation is the schema page (/api/v1/docs/).
-    "DEFAULT_RENDERER_CLASSES": ["imr.api.JSONRenderer"],
-    "DEFAULT_THROTTLE_CLASSES": ["imr.api_auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["imr.api.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["imr.api.auth.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_RATE", "600/min")},
-    "EXCEPTION_HANDLER": "imr.api_errors.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "imr.api_schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "imr.api.errors.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "imr.api.schema.ProblemAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "imr.api_pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "imr.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

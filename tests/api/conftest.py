@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern
 
-from imr.api_auth import api_token_issue
+from imr.api.auth import api_token_issue
 from imr.roles import Role
 from tests.conftest import make_user
 from tests.urlconf import url_patterns

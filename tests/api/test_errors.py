@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cases.models import Case, Status
-from cases.services import StaleCase
-from cases.workflow import IllegalTransition
-from imr.api_errors import problem_exception_handler, problem_from_response
-from reviewers.services import ReviewerRefused
+from cases.workflow import STALE_CASE, transition_refusal
+from imr.api.errors import problem_exception_handler, problem_from_response
+from imr.errors import Conflict, Refused
 from tests.cases.factories import open_case
 from tests.cases.test_case_api import NEW_CASE
 from tests.conftest import client_for
@@ -91,7 +90,7 @@ def test_an_unexpected_error_is_a_500_without_detail_or_phi(coordinator, monkeyp
     def broken(case):
         raise RuntimeError("Member Jane Syntheticmember, CIN 90000002B")
 
-    monkeypatch.setattr("cases.api.referral_file_checklist", broken)
+    monkeypatch.setattr("cases.api.case.referral_file_checklist", broken)
     with caplog.at_level(logging.ERROR, logger="imr.api"):
         response = client_for(coordinator).get(f"/api/v1/cases/{case.pk}/checklist/")
 
@@ -114,9 +113,9 @@ def test_an_unexpected_error_is_a_500_without_detail_or_phi(coordinator, monkeyp
             {"non_field_errors": ["Missing item a.", "Missing item b."]},
         ),
         (ValidationError({"__all__": ["Whole form."]}), 400, {"non_field_errors": ["Whole form."]}),
-        (ReviewerRefused(["No attestation."]), 400, {"non_field_errors": ["No attestation."]}),
-        (StaleCase(), 409, {}),
-        (IllegalTransition(Status.CLOSED, Status.INTAKE), 409, {}),
+        (Refused(["No attestation."]), 400, {"non_field_errors": ["No attestation."]}),
+        (Conflict(STALE_CASE), 409, {}),
+        (Conflict(transition_refusal(Status.CLOSED, Status.INTAKE)), 409, {}),
     ],
 )
 def test_the_services_exceptions_are_mapped_generically(exc, status, errors):

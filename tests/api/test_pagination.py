@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from rest_framework.generics import ListAPIView
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from imr.api_pagination import PageNumberPagination, stable_order
+from imr.api.pagination import PageNumberPagination, stable_order
 from notifications.models import Notification
 from tests.api.conftest import api_routes, view_class
 from tests.cases.factories import open_case

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from imr.api_auth import api_token_issue
+from imr.api.auth import api_token_issue
 from imr.roles import Role
 from tests.cases.factories import open_case
 from tests.conftest import make_user

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from imr.api_auth import api_token_issue, api_token_revoke
+from imr.api.auth import api_token_issue, api_token_revoke
 from imr.models import ApiToken
 from tests.cases.factories import open_case
 from tests.conftest import client_for

@@ -13,10 +13,10 @@ import time_machine
 from django.apps import apps as django_apps
 from django.utils import timezone
 
-from cases.determinations import determination_record, determination_sign
-from cases.documents import document_upload
 from cases.models import Case, DocumentKind, LetterTemplate, Status
 from cases.services import case_transition, referral_approve
+from cases.services.determination import determination_record, determination_sign
+from cases.services.documents import document_upload
 from reviewers.models import Assignment, Review, Specialist, Specialty
 from tests.cases.factories import PLAN, open_case
 from tests.cases.factories_documents import pdf_bytes, upload

@@ -9,14 +9,14 @@ from django.utils import timezone
 from cases.models import AuditedDateChange, Case, CaseEvent, Status
 from cases.models.member import new_internal_patient_id
 from cases.services import (
-    StaleCase,
     case_transition,
     case_update,
     case_withdraw,
     received_at_plan_change,
     referral_approve,
 )
-from cases.workflow import TRANSITIONS, IllegalTransition
+from cases.workflow import TRANSITIONS
+from imr.errors import Conflict
 from tests.cases.factories import PLAN, details, make_member, open_case
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_stale_edit_is_refused_and_overwrites_nothing(coordinator):
         details=details(specialty="Oncology"),
         actor=coordinator,
     )
-    with pytest.raises(StaleCase) as exc:
+    with pytest.raises(Conflict) as exc:
         case_update(
             case_id=case.pk,
             expected_version=loaded_version,
@@ -97,7 +97,7 @@ def test_illegal_transitions_are_refused_naming_the_state(coordinator, current, 
     case = open_case(coordinator)
     Case.objects.filter(pk=case.pk).update(status=current)
     case.refresh_from_db()
-    with pytest.raises(IllegalTransition) as exc:
+    with pytest.raises(Conflict) as exc:
         case_transition(case=case, to=target, actor=coordinator)
     assert Status(current).label in str(exc.value)
     case.refresh_from_db()
@@ -108,7 +108,7 @@ def test_no_withdrawal_after_a_determination(coordinator):
     case = open_case(coordinator)
     Case.objects.filter(pk=case.pk).update(status=Status.DECIDED)
     case.refresh_from_db()
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(Conflict):
         case_withdraw(case=case, actor=coordinator, reason="Member asked")
 
 

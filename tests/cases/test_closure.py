@@ -12,9 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.closure import case_close, case_resolve, tar_attachment_confirm, tar_bundle_build
-from cases.letters import letter_mailed_confirm, letter_send
 from cases.models import Case, CaseEvent, Status, TarAttachment
+from cases.services.closure import (
+    case_close,
+    case_resolve,
+    tar_attachment_confirm,
+    tar_bundle_build,
+)
+from cases.services.letters import letter_mailed_confirm, letter_send
 from reviewers.models import InformationRequest
 from tests.cases.factories_decision import frozen, signed_case
 from tests.cases.factories_documents import use_private_storage

@@ -5,13 +5,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.determinations import (
+from cases.models import Case, CaseEvent, Determination, Status
+from cases.services.determination import (
     determination_amend,
     determination_current,
     determination_record,
     determination_sign,
 )
-from cases.models import Case, CaseEvent, Determination, Status
 from notifications.models import Notification
 from tests.cases.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
 from tests.cases.factories_decision import frozen, reviewed_case, signed_case

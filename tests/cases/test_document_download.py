@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cases.documents import document_upload
 from cases.models import AccessLog, DocumentKind
+from cases.services.documents import document_upload
 from tests.cases.factories_documents import make_case, pdf_bytes, upload, use_private_storage
 from tests.conftest import client_for
 
@@ -83,7 +83,7 @@ def test_a_document_is_only_reachable_through_its_own_case(coordinator, document
 
 
 def test_a_superseded_version_stays_downloadable(coordinator, case, document):
-    from cases.documents import document_supersede
+    from cases.services.documents import document_supersede
 
     document_supersede(
         document=document, uploaded_file=upload("v2.pdf", pdf_bytes(["v2"])), actor=coordinator

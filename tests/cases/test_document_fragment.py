@@ -4,8 +4,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from cases.documents import case_documents_context, document_supersede, document_upload
 from cases.models import DocumentKind
+from cases.selectors.documents import case_documents_context
+from cases.services.documents import document_supersede, document_upload
 from tests.cases.factories_documents import make_case, pdf_bytes, upload, use_private_storage
 
 pytestmark = pytest.mark.django_db

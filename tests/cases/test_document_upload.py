@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import ImageFile
 
-from cases.documents import document_supersede, document_upload, sanitize_original_name
 from cases.models import CaseEvent, Document, DocumentKind, Status
+from cases.services.documents import document_supersede, document_upload, sanitize_original_name
 from tests.cases.factories_documents import (
     PPTX_MAIN,
     XLSX_MAIN,
@@ -232,7 +232,7 @@ def test_a_database_failure_leaves_no_file(case, coordinator, storage_root, monk
     def fail(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("cases.documents.case_event_add", fail)
+    monkeypatch.setattr("cases.services.documents.case_event_add", fail)
     with pytest.raises(RuntimeError):
         _upload(case, coordinator, "a.pdf", pdf_bytes(["x"]))
     _assert_nothing_written(case, storage_root)

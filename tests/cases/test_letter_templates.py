@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.letter_templates import letter_template_publish
 from cases.models.letters import LetterTemplate
+from cases.services.letter_templates import letter_template_publish
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from cases.letters import appeal_rights_apply, cited_titles, letter_render
 from cases.models import Language, LetterTemplate
+from cases.services.letters import appeal_rights_apply, cited_titles, letter_render
 from tests.cases.factories import make_member
 from tests.cases.factories_decision import (
     DIAGNOSIS_CODE,

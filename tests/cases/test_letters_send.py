@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from cases.determinations import determination_amend, determination_current
-from cases.documents import document_upload
-from cases.letters import letter_mailed_confirm, letter_send, parties_not_notified
 from cases.models import Case, CaseEvent, DocumentKind, Letter, LetterTemplate, Status
+from cases.services.determination import determination_amend, determination_current
+from cases.services.documents import document_upload
+from cases.services.letters import letter_mailed_confirm, letter_send, parties_not_notified
 from notifications.models import Notification
 from tests.cases.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
 from tests.cases.factories_decision import PRACTITIONER_NPI, frozen, signed_case

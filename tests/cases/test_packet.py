@@ -6,10 +6,10 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from cases.documents import document_supersede, document_upload
 from cases.models import Diagnosis, DocumentKind, RequestedService, ReviewerQuestion
 from cases.packet import packet_render
 from cases.phi_scan import phi_kinds_in_text
+from cases.services.documents import document_supersede, document_upload
 from tests.cases.factories_documents import (
     docx_bytes,
     image_bytes,

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.documents import document_supersede, document_upload
 from cases.models import DocumentKind, Member, ReviewerQuestion
 from cases.phi_scan import PhiKind, phi_kinds_in_text, phi_redact, phi_scan
+from cases.services.documents import document_supersede, document_upload
 from tests.cases.factories_documents import (
     docx_bytes,
     image_bytes,

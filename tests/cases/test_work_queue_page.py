@@ -123,7 +123,7 @@ def test_a_page_past_the_end_says_so(coordinator):
 def test_the_bucket_counts_agree_on_every_path(coordinator, django_assert_num_queries):
     """Unfiltered, the counts ride on the page's query; filtered or past the end, they
     are counted on their own. All three must say the same."""
-    from cases.selectors_queue import QueueFilters, queue_page
+    from cases.selectors.queue import QueueFilters, queue_page
 
     now = timezone.now()
     for n, offset in enumerate([-3, -1, 1, 24 * 9, 24 * 20]):

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from reports.params import INDEPENDENT, INDEPENDENT_LABEL, ReportParams, ReportRefused
+from imr.errors import Refused
+from reports.params import INDEPENDENT, INDEPENDENT_LABEL, ReportParams
 from reports.selectors import quac_report
 from reports.tables import QuacReport, Table
 from tests.reports.conftest import local
@@ -219,7 +220,7 @@ def test_the_range_is_inclusive_in_the_plan_time_zone(report_data):
     ],
 )
 def test_it_refuses_a_bad_range(kwargs, message):
-    with pytest.raises(ReportRefused, match=message):
+    with pytest.raises(Refused, match=message):
         ReportParams(**kwargs)
 
 

@@ -25,6 +25,7 @@ from cases.models import (
     ReviewerQuestion,
     Status,
 )
+from cases.services import case_submit
 from imr.roles import Role
 from reviewers import services
 from reviewers.models import Imro, Specialist, Specialty
@@ -175,7 +176,7 @@ def ready_to_submit(case: Case, specialist: Specialist, actor) -> Case:
 
 def submitted(case: Case, specialist: Specialist, actor, delivery: str = "portal") -> Case:
     ready_to_submit(case, specialist, actor)
-    services.case_submit(case=case, actor=actor, delivery=delivery)
+    case_submit(case=case, actor=actor, delivery=delivery)
     case.refresh_from_db()
     return case
 
@@ -202,3 +203,13 @@ def specialist_a(imro, reviewer):
 @pytest.fixture
 def specialist_b(imro, reviewer_b):
     return make_specialist("Dr. Beta Reviewer", imro=imro, user=reviewer_b)
+
+
+# The IMRO loop's API: the reviewers app's endpoints, and the two case steps taken in it
+# (the submission and the review received) that live with the case's other status changes.
+_IMRO_LOOP_API_MODULES = ("reviewers.api", "cases.api.submission", "cases.api.review")
+
+
+def imro_loop_api(route: str, pattern) -> bool:
+    module = getattr(pattern.callback, "__module__", "")
+    return route.startswith("api/v1/") and module in _IMRO_LOOP_API_MODULES

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from cases.models import CaseEvent
+from imr.errors import Refused
 from reviewers import services
 from reviewers.models import Assignment
 from tests.conftest import client_for
@@ -16,7 +17,7 @@ def test_an_expired_reviewer_is_never_assigned_even_with_a_reason(coordinator):
     lapsed = make_specialist("Dr. Lapsed", license_expires=date(2026, 3, 1))
     case = make_case(owner=coordinator)
 
-    with pytest.raises(services.ReviewerRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.assignment_create(
             case=case, specialist=lapsed, actor=coordinator, outside_suggestion_reason="urgent"
         )
@@ -38,7 +39,7 @@ def test_a_conflicted_reviewer_is_never_assigned(coordinator):
         answers=NO_CONFLICT | {"treating_physician_or_group": True},
     )
 
-    with pytest.raises(services.ReviewerRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.assignment_create(
             case=case, specialist=specialist, actor=coordinator, outside_suggestion_reason="x"
         )
@@ -53,7 +54,7 @@ def test_outside_the_suggestions_needs_a_written_reason_which_is_kept(coordinato
     dermatologist = make_specialist("Dr. Skin", specialty="Dermatology", subspecialty=None)
     case = make_case(owner=coordinator, specialty="Cardiology")
 
-    with pytest.raises(services.ReviewerRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.assignment_create(case=case, specialist=dermatologist, actor=coordinator)
     assert "give a written reason" in refused.value.problems[0]
 

@@ -3,6 +3,8 @@
 import pytest
 
 from cases.models import CaseEvent
+from cases.services import case_submit
+from imr.errors import Refused
 from reviewers import services
 from reviewers.models import Assignment, ConflictAttestation
 from tests.conftest import client_for
@@ -15,7 +17,7 @@ def test_every_item_must_be_answered(coordinator, specialist_a):
     answers = dict(NO_CONFLICT)
     del answers["facility"]
 
-    with pytest.raises(services.ReviewerRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.attestation_record(
             case=case, specialist=specialist_a, actor=coordinator, answers=answers
         )
@@ -40,8 +42,8 @@ def test_a_declared_conflict_ends_the_assignment_and_blocks_submission(coordinat
 
     assignment = Assignment.objects.get(case=case)
     assert assignment.ended_reason == "conflict of interest declared"
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.case_submit(case=case, actor=coordinator)
+    with pytest.raises(Refused) as refused:
+        case_submit(case=case, actor=coordinator)
     assert "No reviewer is assigned" in " ".join(refused.value.problems)
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == ["reviewer_assigned", "conflict_attested", "reviewer_unassigned"]
@@ -54,7 +56,7 @@ def test_an_attestation_is_recorded_once(coordinator, specialist_a):
         case=case, specialist=specialist_a, actor=coordinator, answers=NO_CONFLICT
     )
 
-    with pytest.raises(services.ReviewerRefused):
+    with pytest.raises(Refused):
         services.attestation_record(
             case=case,
             specialist=specialist_a,

@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 
 from cases.models import Case, CaseEvent, Status
+from cases.services import case_submit
+from imr.errors import Refused
 from reviewers import services
 from reviewers.models import Submission
 from tests.conftest import client_for
@@ -24,8 +26,8 @@ def test_it_names_every_failing_gate_and_changes_nothing(coordinator):
     case = make_case(owner=coordinator, complete=False)
     before = (case.status, case.version, CaseEvent.objects.filter(case=case).count())
 
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.case_submit(case=case, actor=coordinator)
+    with pytest.raises(Refused) as refused:
+        case_submit(case=case, actor=coordinator)
 
     problems = " ".join(refused.value.problems)
     for expected in (
@@ -50,8 +52,8 @@ def test_it_refuses_without_attestation_and_names_it(coordinator, specialist_a):
     case = make_case(owner=coordinator)
     services.assignment_create(case=case, specialist=specialist_a, actor=coordinator)
 
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.case_submit(case=case, actor=coordinator)
+    with pytest.raises(Refused) as refused:
+        case_submit(case=case, actor=coordinator)
 
     assert refused.value.problems == [
         "Dr. Alpha Reviewer has not attested to having no conflict of interest on this case "
@@ -65,8 +67,8 @@ def test_it_refuses_a_reviewer_whose_license_lapsed_since_assignment(coordinator
     specialist_a.license_expires = NOW.date().replace(day=1)
     specialist_a.save()
 
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.case_submit(case=case, actor=coordinator)
+    with pytest.raises(Refused) as refused:
+        case_submit(case=case, actor=coordinator)
 
     assert "no longer eligible" in refused.value.problems[0]
     assert "expired 2026-03-01" in refused.value.problems[0]
@@ -77,7 +79,7 @@ def test_it_submits_records_receipt_and_charge_and_starts_the_imro_clock(coordin
     case = ready_to_submit(make_case(owner=coordinator), specialist_a, coordinator)
     version = case.version
 
-    submission = services.case_submit(case=case, actor=coordinator)
+    submission = case_submit(case=case, actor=coordinator)
 
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
@@ -97,7 +99,7 @@ def test_an_independent_specialist_charges_their_own_rate(coordinator):
     )
     case = ready_to_submit(make_case(owner=coordinator), specialist, coordinator)
 
-    submission = services.case_submit(case=case, actor=coordinator, delivery="email")
+    submission = case_submit(case=case, actor=coordinator, delivery="email")
 
     assert submission.charge_to_plan == Decimal("275.00")
 
@@ -105,11 +107,11 @@ def test_an_independent_specialist_charges_their_own_rate(coordinator):
 @pytest.mark.django_db
 def test_a_second_submission_is_refused(coordinator, specialist_a):
     case = ready_to_submit(make_case(owner=coordinator), specialist_a, coordinator)
-    services.case_submit(case=case, actor=coordinator)
+    case_submit(case=case, actor=coordinator)
     version = Case.objects.get(pk=case.pk).version
 
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.case_submit(case=case, actor=coordinator)
+    with pytest.raises(Refused) as refused:
+        case_submit(case=case, actor=coordinator)
 
     assert "already submitted" in refused.value.problems[0]
     assert Submission.objects.filter(case=case).count() == 1
@@ -124,7 +126,7 @@ def test_email_delivery_sends_a_link_without_phi(
     case = ready_to_submit(make_case(owner=coordinator), specialist, coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_submit(case=case, actor=coordinator, delivery="email")
+        case_submit(case=case, actor=coordinator, delivery="email")
 
     (message,) = mail.outbox
     assert message.to == [imro.secure_delivery_address]
@@ -142,8 +144,8 @@ def test_a_refused_email_submission_sends_nothing(
     case = make_case(owner=coordinator)
     services.assignment_create(case=case, specialist=specialist, actor=coordinator)
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.ReviewerRefused):
-        services.case_submit(case=case, actor=coordinator, delivery="email")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
+        case_submit(case=case, actor=coordinator, delivery="email")
 
     assert mail.outbox == []
 

@@ -3,6 +3,7 @@
 import pytest
 
 from cases.models import CaseEvent
+from imr.errors import Refused
 from reviewers import services
 from reviewers.models import ContactLogEntry
 from reviewers.selectors import reviewer_panel_for_case
@@ -34,7 +35,7 @@ def test_a_contact_is_logged_with_a_case_event(coordinator, specialist_a):
 @pytest.mark.django_db
 def test_bad_contact_input_is_refused_naming_each_problem(coordinator):
     case = make_case(owner=coordinator)
-    with pytest.raises(services.ReviewerRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.contact_log_add(
             case=case,
             actor=coordinator,

@@ -3,6 +3,7 @@
 import pytest
 
 from cases.models import CaseEvent
+from imr.errors import Refused
 from reviewers import services
 from reviewers.selectors import open_information_requests
 from tests.conftest import client_for
@@ -53,7 +54,7 @@ def test_the_reviewer_sees_the_answer_in_the_portal(case, reviewer, coordinator)
 def test_an_answer_naming_the_member_is_refused(case, reviewer, coordinator):
     question = services.information_request_ask(case=case, actor=reviewer, question="Who?")
 
-    with pytest.raises(services.ReviewerRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.information_request_answer(
             information_request=question, actor=coordinator, answer="Philomena Quackenbush, CIN."
         )
@@ -69,7 +70,7 @@ def test_a_question_is_answered_once(case, reviewer, coordinator):
         information_request=question, actor=coordinator, answer="First."
     )
 
-    with pytest.raises(services.ReviewerRefused):
+    with pytest.raises(Refused):
         services.information_request_answer(
             information_request=question, actor=coordinator, answer="Second."
         )
@@ -81,6 +82,6 @@ def test_a_question_is_answered_once(case, reviewer, coordinator):
 @pytest.mark.django_db
 def test_questions_are_asked_only_while_the_case_is_with_the_reviewer(coordinator, reviewer):
     case = make_case(owner=coordinator)
-    with pytest.raises(services.ReviewerRefused):
+    with pytest.raises(Refused):
         services.information_request_ask(case=case, actor=reviewer, question="Early?")
     assert list(open_information_requests(case)) == []

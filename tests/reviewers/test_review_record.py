@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from cases.models import CaseEvent, Document, Status
+from cases.services import review_record
+from imr.errors import Refused
 from notifications.models import Notification
-from reviewers import services
 from reviewers.models import Review
 from tests.conftest import client_for
 from tests.reviewers.conftest import (
@@ -88,7 +89,7 @@ def test_staff_record_a_determination_that_arrived_by_fax(case, coordinator, fro
     frozen_now.move_to(local(2026, 3, 10, 9, 0))
     arrived = local(2026, 3, 9, 16, 30)
 
-    review = services.review_record(
+    review = review_record(
         case=case,
         actor=coordinator,
         uploaded_file=determination_file(),
@@ -106,8 +107,8 @@ def test_the_determination_is_recorded_once(case, reviewer, coordinator):
     _upload(client_for(reviewer), case)
     documents = Document.objects.filter(case=case).count()
 
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.review_record(
+    with pytest.raises(Refused) as refused:
+        review_record(
             case=case,
             actor=coordinator,
             uploaded_file=determination_file(),
@@ -122,8 +123,8 @@ def test_the_determination_is_recorded_once(case, reviewer, coordinator):
 
 @pytest.mark.django_db
 def test_missing_fields_are_all_named_and_nothing_is_stored(case, coordinator):
-    with pytest.raises(services.ReviewerRefused) as refused:
-        services.review_record(
+    with pytest.raises(Refused) as refused:
+        review_record(
             case=case,
             actor=coordinator,
             uploaded_file=determination_file(),
@@ -143,8 +144,8 @@ def test_missing_fields_are_all_named_and_nothing_is_stored(case, coordinator):
 
 @pytest.mark.django_db
 def test_a_determination_cannot_be_dated_in_the_future(case, coordinator):
-    with pytest.raises(services.ReviewerRefused):
-        services.review_record(
+    with pytest.raises(Refused):
+        review_record(
             case=case,
             actor=coordinator,
             uploaded_file=determination_file(),

@@ -1,19 +1,23 @@
 """Staff pages and endpoints of this app: 403 for QUAC, reviewers and outsiders.
 
-Enumerated from reviewers.urls and reviewers.api_urls: every staff route (the portal's
-own routes are covered by test_portal_isolation).
+Enumerated from the URL conf: every staff route of the reviewer panel under /portal/staff/
+and every staff endpoint of the IMRO loop's API (the portal's own routes are covered by
+test_portal_isolation).
 """
 
 import pytest
 
-from reviewers import api_urls, urls
 from reviewers.models import ContactLogEntry
 from tests.conftest import client_for
-from tests.reviewers.conftest import make_case, make_specialist, submitted
+from tests.reviewers.conftest import imro_loop_api, make_case, make_specialist, submitted
+from tests.urlconf import url_patterns
 
 STAFF_ROUTES = [
-    "/portal/" + str(p.pattern) for p in urls.urlpatterns if p.name.startswith("staff")
-] + ["/api/v1/" + str(p.pattern) for p in api_urls.urlpatterns if "portal" not in p.name]
+    "/" + route
+    for route, pattern, _ in url_patterns()
+    if route.startswith("portal/staff/")
+    or (imro_loop_api(route, pattern) and not route.startswith("api/v1/portal/"))
+]
 
 
 def test_the_enumeration_finds_the_staff_routes():

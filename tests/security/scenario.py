@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from cases.closure import case_resolve, tar_bundle_build
-from cases.determinations import determination_record, determination_sign
-from cases.documents import document_upload
-from cases.letters import letter_mailed_confirm, letter_send
 from cases.models import Case, DocumentKind, Member
-from cases.services import referral_approve
+from cases.services import case_submit, referral_approve, review_record
+from cases.services.closure import case_resolve, tar_bundle_build
+from cases.services.determination import determination_record, determination_sign
+from cases.services.documents import document_upload
+from cases.services.letters import letter_mailed_confirm, letter_send
 from imr.roles import Role
 from notifications.models import Notification
 from reviewers import services as reviewer_services
@@ -87,14 +87,14 @@ def reviewed_case(*, coordinator, cmo, reviewer_user, imro: Imro, member: Member
         uploaded_file=upload("labs.pdf", pdf_bytes(["Biopsy result"])),
         actor=coordinator,
     )
-    reviewer_services.case_submit(case=case, actor=coordinator)
+    case_submit(case=case, actor=coordinator)
     question = reviewer_services.information_request_ask(
         case=case, actor=reviewer_user, question="Any prior imaging?"
     )
     reviewer_services.information_request_answer(
         information_request=question, actor=coordinator, answer="None on file."
     )
-    reviewer_services.review_record(
+    review_record(
         case=case,
         actor=reviewer_user,
         uploaded_file=upload("determination.pdf", pdf_bytes(["Written determination"])),

@@ -14,9 +14,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from cases.determinations import determination_record, determination_sign
 from cases.models import Case, CaseEvent, Determination, Status
-from cases.services import referral_approve
+from cases.services import case_submit, referral_approve, review_record
+from cases.services.determination import determination_record, determination_sign
+from imr.errors import Refused
 from imr.roles import Role
 from reviewers import services as reviewer_services
 from reviewers.events import ReviewerEvent
@@ -127,16 +128,12 @@ def _ready_case(staff, **overrides) -> Case:
 def test_two_users_submitting_the_same_case_make_one_submission(staff):
     case = _ready_case(staff)
     results = race(
-        lambda: reviewer_services.case_submit(
-            case=Case.objects.get(pk=case.pk), actor=staff["um1"]
-        ),
-        lambda: reviewer_services.case_submit(
-            case=Case.objects.get(pk=case.pk), actor=staff["um2"]
-        ),
+        lambda: case_submit(case=Case.objects.get(pk=case.pk), actor=staff["um1"]),
+        lambda: case_submit(case=Case.objects.get(pk=case.pk), actor=staff["um2"]),
     )
     wins, losses = _split(results)
     assert len(wins) == 1 and len(losses) == 1, results
-    assert isinstance(losses[0], reviewer_services.ReviewerRefused)
+    assert isinstance(losses[0], Refused)
     assert "already submitted" in _message(losses[0]) or "submitted" in _message(losses[0])
     assert Submission.objects.filter(case=case).count() == 1
     assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
@@ -148,8 +145,8 @@ def test_two_users_submitting_the_same_case_make_one_submission(staff):
 
 def _reviewed(staff, **overrides) -> Case:
     case = _ready_case(staff, **overrides)
-    reviewer_services.case_submit(case=case, actor=staff["um1"])
-    reviewer_services.review_record(
+    case_submit(case=case, actor=staff["um1"])
+    review_record(
         case=Case.objects.get(pk=case.pk),
         actor=staff["reviewer"],
         uploaded_file=upload("determination.pdf", pdf_bytes(["Written determination"])),
@@ -197,7 +194,7 @@ def test_two_cmos_signing_the_same_determination_make_one_signature(staff, docum
 
 
 def test_two_extensions_at_once_make_one_extension(staff, documents):
-    from timelines.services import ExtensionRefused, extension_grant
+    from timelines.services import extension_grant
 
     case = _ready_case(
         staff,
@@ -206,7 +203,7 @@ def test_two_extensions_at_once_make_one_extension(staff, documents):
         expedited_determined_by="cmo",
         received_at_plan=timezone.now() - timedelta(hours=1),
     )
-    reviewer_services.case_submit(case=case, actor=staff["um1"])
+    case_submit(case=case, actor=staff["um1"])
     clock = Clock.objects.get(case=case, name="imro_determination")
     due_before = clock.due_at
     results = race(
@@ -219,7 +216,7 @@ def test_two_extensions_at_once_make_one_extension(staff, documents):
     )
     wins, losses = _split(results)
     assert len(wins) == 1 and len(losses) == 1, results
-    assert isinstance(losses[0], ExtensionRefused)
+    assert isinstance(losses[0], Refused)
     assert "already extended" in str(losses[0])
     clock.refresh_from_db()
     assert clock.extended and clock.due_at == due_before + timedelta(hours=24)
@@ -245,10 +242,10 @@ def test_two_approvals_at_once_make_one_approval(staff):
 
 def test_two_reviews_received_at_once_record_one(staff, documents):
     case = _ready_case(staff)
-    reviewer_services.case_submit(case=case, actor=staff["um1"])
+    case_submit(case=case, actor=staff["um1"])
 
     def record(actor):
-        return lambda: reviewer_services.review_record(
+        return lambda: review_record(
             case=Case.objects.get(pk=case.pk),
             actor=actor,
             uploaded_file=upload("determination.pdf", pdf_bytes(["Written determination"])),

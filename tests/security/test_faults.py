@@ -45,7 +45,7 @@ def _cases_of_every_type(staff) -> list[Case]:
             case = _ready_case(
                 staff, review_type=review_type, received_at_plan=NOW - timedelta(hours=2), **extra
             )
-            from reviewers.services import case_submit
+            from cases.services import case_submit
 
             case_submit(case=case, actor=staff["um1"])
             cases.append(case)

@@ -7,10 +7,11 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import CaseEvent
+from imr.errors import Refused
 from tests.conftest import client_for
 from tests.timelines.conftest import local, make_case
 from timelines.models import Clock, ClockEvent
-from timelines.services import ExtensionRefused, clocks_start, extension_grant
+from timelines.services import clocks_start, extension_grant
 
 PLAN_RECEIPT = local(2026, 3, 7, 10, 0)
 
@@ -33,7 +34,7 @@ def test_the_cmo_extends_by_24_hours_once(coordinator, cmo):
     assert Clock.objects.get(pk=clock.pk).extended is True
     assert ClockEvent.objects.filter(clock=clock, kind="extended").count() == 1
     assert CaseEvent.objects.filter(case=case, kind="clock_extended", actor=cmo).exists()
-    with pytest.raises(ExtensionRefused, match="already extended"):
+    with pytest.raises(Refused, match="already extended"):
         extension_grant(case=case, actor=cmo, reason="again")
 
 
@@ -42,7 +43,7 @@ def test_the_cmo_extends_by_24_hours_once(coordinator, cmo):
 def test_it_refuses_an_extension_past_the_appeal_resolution_and_shows_both_times(coordinator, cmo):
     # IMRO receipt a day after plan receipt: 24 + 24 h ends after the 72-hour resolution.
     case = expedited_case(coordinator, imro_received_at=local(2026, 3, 8, 14, 0))
-    with pytest.raises(ExtensionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         extension_grant(case=case, actor=cmo, reason="good cause")
     message = str(refused.value)
     assert "2026-03-10T14:00:00-07:00" in message  # extended IMRO due
@@ -54,12 +55,12 @@ def test_it_refuses_an_extension_past_the_appeal_resolution_and_shows_both_times
 def test_only_the_cmo_may_extend_and_only_expedited_cases(coordinator, cmo):
     case = expedited_case(coordinator, imro_received_at=local(2026, 3, 7, 12, 0))
     with time_machine.travel(local(2026, 3, 7, 13, 0), tick=False):
-        with pytest.raises(ExtensionRefused, match="CMO"):
+        with pytest.raises(Refused, match="CMO"):
             extension_grant(case=case, actor=coordinator, reason="good cause")
-        with pytest.raises(ExtensionRefused, match="written reason"):
+        with pytest.raises(Refused, match="written reason"):
             extension_grant(case=case, actor=cmo, reason="  ")
     standard = make_case(owner=coordinator)
-    with pytest.raises(ExtensionRefused, match="expedited"):
+    with pytest.raises(Refused, match="expedited"):
         extension_grant(case=standard, actor=cmo, reason="good cause")
 
 
@@ -68,7 +69,7 @@ def test_a_passed_deadline_cannot_be_extended(coordinator, cmo):
     case = expedited_case(coordinator, imro_received_at=local(2026, 3, 7, 12, 0))
     with (
         time_machine.travel(local(2026, 3, 8, 14, 0), tick=False),
-        pytest.raises(ExtensionRefused, match="has passed"),
+        pytest.raises(Refused, match="has passed"),
     ):
         extension_grant(case=case, actor=cmo, reason="good cause")
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from imr.api_auth import api_token_issue, api_token_revoke
+from imr.api.auth import api_token_issue, api_token_revoke
 from imr.models import ApiToken
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from imr.errors import Refused
 from reports.exports import report_csv_zip, report_pdf
 from reports.models import ReportFormat, ReportSource
-from reports.params import ReportParams, ReportRefused
+from reports.params import ReportParams
 from reports.services import report_pull
 
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                 specialty=str(options["specialty"]),
                 imro=str(options["imro"]),
             )
-        except ReportRefused as refused:
+        except Refused as refused:
             raise CommandError(str(refused)) from None
         file_format = ReportFormat(str(options["format"]))
         report = report_pull(

@@ -5,9 +5,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from imr.errors import Refused
 from timelines.calendar import plan_zone
 from timelines.deadlines import parse_local
-from timelines.selectors import PreviewRefused, deadlines_preview
+from timelines.selectors import deadlines_preview
 
 
 def parse_holidays(text: str) -> dict[date, str]:
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 holidays=holidays,
                 response_needed_by=response_needed_by,
             )
-        except PreviewRefused as exc:
+        except Refused as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:
             body = {

@@ -1,0 +1,131 @@
+"""What the case page's decision panel shows: review, determination, letters, closure."""
+
+from dataclasses import dataclass, field
+
+from cases.letter_delivery import default_channel
+from cases.models import (
+    Case,
+    CaseResolution,
+    Determination,
+    Letter,
+    LetterChannel,
+    Party,
+    Status,
+    TarAttachment,
+    TarBundle,
+)
+from cases.services.closure import close_problems, resolve_problems
+from cases.services.determination import determination_current
+from cases.services.letters import cited_titles
+from reviewers.models import InformationRequest, Review
+
+
+@dataclass(frozen=True)
+class PartyLetter:
+    party: str
+    label: str
+    letter: Letter | None
+    channel: str
+
+    @property
+    def channel_label(self) -> str:
+        return LetterChannel(self.channel).label
+
+
+@dataclass
+class DecisionPanel:
+    case: Case
+    review: Review | None
+    draft: Determination | None
+    current: Determination | None
+    history: list[Determination]
+    party_letters: list[PartyLetter] = field(default_factory=list)
+    earlier_letters: list[Letter] = field(default_factory=list)
+    uncited: list[str] = field(default_factory=list)
+    open_requests: int = 0
+    resolution: CaseResolution | None = None
+    resolve_problems: list[str] = field(default_factory=list)
+    bundles: list[TarBundle] = field(default_factory=list)
+    attachment: TarAttachment | None = None
+    close_problems: list[str] = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        """The panel appears once the reviewer's determination is in."""
+        return self.review is not None
+
+    @property
+    def can_record(self) -> bool:
+        return self.case.status == Status.REVIEW_RECEIVED
+
+    @property
+    def can_amend(self) -> bool:
+        return self.current is not None and self.case.awaits_notice
+
+    @property
+    def can_send(self) -> bool:
+        return self.current is not None and self.case.awaits_notice
+
+    @property
+    def latest_bundle(self) -> TarBundle | None:
+        return self.bundles[-1] if self.bundles else None
+
+
+def decision_panel_for_case(case: Case) -> DecisionPanel:
+    """Context for templates/cases/_case_decision_panel.html, in a few small queries."""
+    review = Review.objects.filter(case=case).first()
+    determinations = list(
+        Determination.objects.filter(case=case).select_related("signed_by", "created_by")
+    )
+    current = determination_current(case)
+    panel = DecisionPanel(
+        case=case,
+        review=review,
+        draft=next((d for d in determinations if not d.is_signed), None),
+        current=current,
+        history=[d for d in determinations if d.is_signed],
+    )
+    if review is None:
+        return panel
+    letters = list(
+        Letter.objects.filter(case=case).select_related("sent_by", "mailed_by", "template")
+    )
+    for party, label in Party.choices:
+        sent = next(
+            (
+                letter
+                for letter in letters
+                if current and letter.determination_id == current.pk and letter.party == party
+            ),
+            None,
+        )
+        channel = sent.channel if sent else default_channel(case=case, party=party)
+        panel.party_letters.append(PartyLetter(party, label, sent, channel))
+    panel.earlier_letters = [
+        letter for letter in letters if current is None or letter.determination_id != current.pk
+    ]
+    if current is not None:
+        titles = {t.lower() for t in case.documents.current().values_list("title", flat=True)}
+        panel.uncited = [t for t in cited_titles(current) if t.lower() not in titles]
+    panel.open_requests = InformationRequest.objects.open().filter(case=case).count()
+    panel.resolution = (
+        CaseResolution.objects.filter(case=case).select_related("resolved_by").first()
+    )
+    if case.awaits_notice:
+        panel.resolve_problems = resolve_problems(case)
+    panel.bundles = list(TarBundle.objects.filter(case=case).select_related("built_by"))
+    panel.attachment = (
+        TarAttachment.objects.filter(case=case).select_related("confirmed_by").first()
+    )
+    if case.status == Status.RESOLVED:
+        panel.close_problems = close_problems(case)
+    return panel
+
+
+def mail_queue() -> list[Letter]:
+    """Every letter waiting to be printed and mailed, oldest first (R-TRK-6)."""
+    return list(
+        Letter.objects.awaiting_mail()
+        .select_related("case", "sent_by")
+        .order_by("sent_at", "pk")[:500]
+    )

@@ -1,0 +1,80 @@
+"""Reads that shape case data for pages."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Prefetch
+
+from cases.checklist import referral_file_checklist
+from cases.eligibility import approval_problems, eligibility_problems
+from cases.models import AuditedDateChange, Case, CaseEvent, Document
+from cases.workflow import NEXT_ACTIONS
+from imr.roles import perm
+
+
+def case_detail_context(case: Case) -> dict:
+    """Everything the staff case page shows, in a constant number of queries."""
+    case = (
+        Case.objects.select_related(
+            "member", "treating_practitioner", "owner", "referral_approved_by"
+        )
+        .prefetch_related(
+            "services",
+            "diagnoses",
+            "questions",
+            "circumstances",
+            Prefetch(
+                "documents",
+                queryset=Document.objects.select_related("uploaded_by", "supersedes"),
+            ),
+        )
+        .get(pk=case.pk)
+    )
+    checklist = referral_file_checklist(case)
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-pk")
+    return {
+        "case": case,
+        "checklist": checklist,
+        "checklist_done": sum(1 for item in checklist if item.present),
+        "eligibility_problems": eligibility_problems(case),
+        "approval_problems": approval_problems(case),
+        "events": events[:200],
+        "audited_changes": AuditedDateChange.objects.filter(case=case).select_related("changed_by"),
+    }
+
+
+@dataclass(frozen=True)
+class NextAction:
+    label: str
+    anchor: str  # where on the case page the user does it
+    waiting_for: str = ""  # set when it is someone else's turn
+
+
+_WHO = {"decide_cases": "the CMO or a Physician Designee", "work_cases": "UM staff"}
+
+
+def next_action(case: Case, user: AbstractBaseUser) -> NextAction | None:
+    """The next step of the case, shown first on its page, for this user's role."""
+    step = NEXT_ACTIONS.get(case.status)
+    if step is None:
+        return None
+    if user.has_perm(perm(step.capability)):
+        return NextAction(label=step.label, anchor=step.anchor)
+    return NextAction(label=step.label, anchor=step.anchor, waiting_for=_WHO[step.capability])
+
+
+def case_page(case: Case, user: AbstractBaseUser) -> dict:
+    """The whole staff case page: summary, checklist, clocks, documents, reviewer, decision."""
+    from cases.selectors.determination import decision_panel_for_case
+    from cases.selectors.documents import case_documents_context
+    from reviewers.selectors import reviewer_panel_for_case
+    from timelines.selectors import clocks_for_case
+
+    context = case_detail_context(case)
+    case = context["case"]
+    context.update(case_documents_context(case=case))
+    context["clocks"] = clocks_for_case(case)
+    context["panel"] = reviewer_panel_for_case(case)
+    context["decision"] = decision_panel_for_case(case)
+    context["next_action"] = next_action(case, user)
+    return context

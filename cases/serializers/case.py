@@ -1,0 +1,177 @@
+"""Shapes of cases in the REST API (R-API-1). Parsing and output only; rules are in services."""
+
+from rest_framework import serializers
+
+from cases.models import Case, Circumstance, Language, Member, ReviewType, Status
+from cases.searches import SEARCH_TERM_MAX
+from cases.services import CaseDetails, ServiceLine
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "internal_id",
+            "first_name",
+            "last_name",
+            "cin",
+            "date_of_birth",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "language",
+        ]
+        read_only_fields = ["id", "internal_id"]
+
+
+class CaseSearchSerializer(serializers.Serializer):
+    """The body of POST /api/v1/cases/search/: the term, and the list's filters if wanted.
+
+    The term is in the body, not the query string, so that it never reaches a URL or an
+    access log (issue 11).
+    """
+
+    q = serializers.CharField(
+        max_length=SEARCH_TERM_MAX,
+        help_text="TAR number or internal identifier (exact), or member name (prefix).",
+    )
+    status = serializers.ListField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        required=False,
+        help_text="One or more statuses.",
+    )
+    review_type = serializers.ChoiceField(choices=ReviewType.choices, required=False)
+    owner = serializers.CharField(required=False, help_text="The owner's username.")
+    received_after = serializers.DateTimeField(
+        required=False, help_text="Received at the plan at or after this ISO-8601 time."
+    )
+    received_before = serializers.DateTimeField(
+        required=False, help_text="Received at the plan before this ISO-8601 time."
+    )
+
+
+class ServiceLineSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    description = serializers.CharField(max_length=300)
+
+
+class CaseReadSerializer(serializers.ModelSerializer):
+    internal_patient_id = serializers.CharField(source="member.internal_id", read_only=True)
+    member_id = serializers.IntegerField(read_only=True)
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    circumstances = serializers.SerializerMethodField()
+    services = ServiceLineSerializer(many=True, read_only=True)
+    diagnoses = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "version",
+            "status",
+            "internal_patient_id",
+            "member_id",
+            "owner",
+            "received_at_plan",
+            *Case.REFERRAL_FACTS,
+            "circumstances",
+            "services",
+            "diagnoses",
+            "questions",
+            "referral_approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_circumstances(self, case: Case) -> list[int]:
+        return [c.circumstance for c in case.circumstances.all()]
+
+    def get_diagnoses(self, case: Case) -> list[dict[str, str]]:
+        return [{"code": d.code, "description": d.description} for d in case.diagnoses.all()]
+
+    def get_questions(self, case: Case) -> list[str]:
+        return [q.text for q in case.questions.all()]
+
+
+class CaseWriteSerializer(serializers.ModelSerializer):
+    """The editable facts of a case (Case.REFERRAL_FACTS, shaped by the model) and its
+    child rows; for create also the member and practitioner. Parsing only: it never saves."""
+
+    version = serializers.IntegerField(required=False, help_text="Required for updates.")
+    circumstances = serializers.ListField(
+        child=serializers.ChoiceField(choices=Circumstance.choices), allow_empty=False
+    )
+    services = ServiceLineSerializer(many=True)
+    diagnosis_codes = serializers.ListField(child=serializers.CharField(max_length=10))
+    questions = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+    class Meta:
+        model = Case
+        fields = [
+            "version",
+            "received_at_plan",
+            *Case.REFERRAL_FACTS,
+            "circumstances",
+            "services",
+            "diagnosis_codes",
+            "questions",
+        ]
+        extra_kwargs = {"review_type": {"required": True}}
+
+    def details(self) -> CaseDetails:
+        data = self.validated_data
+        return CaseDetails(
+            received_at_plan=data["received_at_plan"],
+            circumstances=[int(c) for c in data["circumstances"]],
+            services=[ServiceLine(**line) for line in data["services"]],
+            diagnosis_codes=data["diagnosis_codes"],
+            questions=data["questions"],
+            **{name: data[name] for name in Case.REFERRAL_FACTS if name in data},
+        )
+
+
+class PractitionerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    npi = serializers.RegexField(r"^\d{10}$", required=False, allow_blank=True, default="")
+    specialty = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MemberInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    cin = serializers.CharField(max_length=20)
+    date_of_birth = serializers.DateField()
+    address_line1 = serializers.CharField(max_length=200)
+    address_line2 = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    city = serializers.CharField(max_length=100)
+    state = serializers.CharField(max_length=2, default="CA")
+    postal_code = serializers.CharField(max_length=10)
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.ENGLISH)
+
+
+class CaseCreateSerializer(CaseWriteSerializer):
+    member = MemberInputSerializer()
+    practitioner = PractitionerInputSerializer()
+
+    class Meta(CaseWriteSerializer.Meta):
+        fields = [*CaseWriteSerializer.Meta.fields, "member", "practitioner"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    letter = serializers.CharField()
+    label = serializers.CharField()
+    present = serializers.BooleanField()
+    detail = serializers.CharField()

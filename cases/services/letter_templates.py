@@ -1,0 +1,43 @@
+"""Versioned letter templates (R-NOT-3): a new wording is a new version, never an edit."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.template import Template, TemplateSyntaxError
+from django.utils import timezone
+
+from cases.models.letters import LetterTemplate
+from imr.errors import Refused
+
+
+@transaction.atomic
+def letter_template_publish(
+    *, party: str, language: str, body: str, change_note: str, actor: AbstractBaseUser
+) -> LetterTemplate:
+    """Add the next version for (party, language) and make it the active one.
+
+    Letters already sent keep the exact PDF they were sent with, so earlier versions stay
+    as history and are never changed.
+    """
+    if not change_note.strip():
+        raise Refused({"change_note": ["Say what changed in this version."]})
+    try:
+        Template(body)
+    except TemplateSyntaxError as exc:
+        raise Refused({"body": [f"The template does not compile: {exc}"]}) from exc
+    latest = (
+        LetterTemplate.objects.select_for_update()
+        .filter(party=party, language=language)
+        .aggregate(Max("version"))["version__max"]
+    )
+    LetterTemplate.objects.filter(party=party, language=language, active=True).update(active=False)
+    return LetterTemplate.objects.create(
+        party=party,
+        language=language,
+        version=(latest or 0) + 1,
+        body=body,
+        active=True,
+        change_note=change_note.strip(),
+        created_by=actor,
+        created_at=timezone.now(),
+    )

@@ -1,0 +1,96 @@
+"""Staff pages for letters (R-TRK-6, R-NOT-1…5): preview, send, download, the mail queue.
+
+Letter downloads need PHI access and are logged. The practitioner's secure link is the
+only page here without a login: it needs the link's token and the practitioner's NPI."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import access_log, get_case_for_user, require_capability
+from cases.forms import PractitionerLinkForm
+from cases.models import AccessLog, Party
+from cases.selectors.determination import mail_queue
+from cases.services import letters
+from cases.views.determination import to_decision_panel
+from imr.web import pdf_response, problems_of, refusal_show, service_run
+
+
+@require_GET
+def letter_preview_view(request: HttpRequest, case_pk: int, party: str) -> HttpResponse:
+    """The letter as it would be sent now, rendered on the fly and not stored."""
+    case = get_case_for_user(request, case_pk, capability="work_cases")
+    if party not in Party.values:
+        raise Http404
+    try:
+        rendered = letters.letter_render(case=case, party=party)
+    except ValidationError as refusal:
+        refusal_show(request, problems_of(refusal))
+        return to_decision_panel(case)
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
+    response = pdf_response(rendered.pdf, f"PREVIEW {party} letter case {case.pk}.pdf", inline=True)
+    response["X-Letter-Problems"] = str(len(rendered.problems))
+    return response
+
+
+@require_POST
+def letter_send_view(request: HttpRequest, case_pk: int, party: str) -> HttpResponse:
+    case = get_case_for_user(request, case_pk, capability="work_cases")
+    determination_id = request.POST.get("determination_id", "")
+    service_run(
+        request,
+        lambda: letters.letter_send(
+            case=case,
+            party=party,
+            actor=request.user,
+            determination_id=int(determination_id) if determination_id.isdigit() else None,
+            channel=request.POST.get("channel") or None,
+        ),
+        f"The {Party(party).label.lower() if party in Party.values else ''} letter is sent.",
+    )
+
+
+@require_GET
+def letter_download_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    """The stored PDF exactly as sent (R-NOT-3)."""
+    case = get_case_for_user(request, case_pk)
+    letter = get_object_or_404(case.letters, pk=pk)
+    access_log(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, case=case)
+    return pdf_response(letters.letter_pdf(letter), f"Letter {letter.pk} {letter.party}.pdf")
+
+
+@require_POST
+def letter_mailed_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, case_pk, capability="work_cases")
+    letter = get_object_or_404(case.letters, pk=pk)
+    service_run(
+        request,
+        lambda: letters.letter_mailed_confirm(letter=letter, actor=request.user),
+        done="Marked as mailed.",
+    )
+    if request.POST.get("next") == "queue":
+        return redirect("cases_decision:mail_queue")
+    return to_decision_panel(case)
+
+
+@require_GET
+def mail_queue_view(request: HttpRequest) -> HttpResponse:
+    require_capability(request, "work_cases")
+    return render(request, "cases/letters/mail_queue.html", {"letters": mail_queue()})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def letter_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The practitioner's secure download: the e-mailed token plus the practitioner's NPI."""
+    letter = letters.letter_for_link(token=token)
+    if letter is None:
+        return render(request, "cases/letters/link.html", {"expired": True}, status=403)
+    form = PractitionerLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if letters.letter_link_open(letter=letter, npi=form.cleaned_data["npi"]):
+            return pdf_response(letters.letter_pdf(letter), f"Notice {letter.pk}.pdf")
+        form.add_error("npi", "That is not the NPI this notice was sent for.")
+    return render(request, "cases/letters/link.html", {"form": form})
