@@ -264,7 +264,7 @@ def digest_send(*, now: datetime | None = None) -> int:
         f"{_count(counts['at_risk'], 'clock')} on {_count(counts['at_risk_cases'], 'case')} "
         f"due by the end of {horizon:%a %b %d}."
     )
-    link = reverse("timelines:queue") + "?window=overdue"
+    link = reverse("home") + "?window=overdue"
     recipients = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
     recipients |= set(
         users_with_capability("notifications.receive_digest").values_list("pk", flat=True)

@@ -87,7 +87,6 @@ def test_pages_take_no_more_queries_with_more_rows(
     searched = staff.post("/cases/search/", {"q": name})["Location"]
     pages = {
         "work queue": (staff, "/"),
-        "deadline queue": (staff, "/timelines/queue/"),
         "CMO to-do": (chief, "/cases/cmo/"),
         "case list": (staff, "/cases/"),
         "case list search": (staff, searched),
