@@ -19,7 +19,7 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 BROWSE_IDS = [int(x) for x in (LAB / "load-browse-ids.txt").read_text().split()]
 READY_IDS = [int(x) for x in (LAB / "load-ready-ids.txt").read_text().split()]
 random.shuffle(READY_IDS)
-# Half the searches are a TAR number, half a surname the generator uses (cases.generate).
+# Half the searches are a TAR number, half a surname the generator uses (tests.support.synthetic).
 SURNAMES = ["Garcia", "Nguyen", "Smith", "Lopez", "Johnson", "Hernandez"]
 THINK_LOW, THINK_HIGH = (float(x) for x in os.environ.get("LOAD_THINK", "5,20").split(","))
 

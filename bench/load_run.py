@@ -4,7 +4,7 @@
         [--spawn-rate 1] [--think 5,20] [--reuse]
 
 In the private lab (ops/faultlab.py: PostgreSQL 127.0.0.1:5440, Redis 6390): a fresh
-database, `manage.py generate_cases --count N` (the plan's history), the lab's UM and
+database, `bench/generate_cases.py --count N` (the plan's history), the lab's UM and
 CMO accounts, a few hundred cases ready to submit; gunicorn on 127.0.0.1:8012; then
 locust headless (bench/load_locustfile.py). Prints requests, failures, throughput and
 the 50th/95th/99th percentile per request type, and whether the bar held: 0 errors and
@@ -50,7 +50,7 @@ def prepare(count: int, ready: int, reuse: bool) -> None:
     began = time.monotonic()
     if count:
         lab.run(
-            [str(lab.VENV_BIN / "python"), "manage.py", "generate_cases", "--count", str(count)],
+            [str(lab.VENV_BIN / "python"), "bench/generate_cases.py", "--count", str(count)],
             cwd=lab.ROOT,
             env=lab.lab_env(),
             timeout=3600,

@@ -4,7 +4,7 @@
         [--database imr_bench_perf] [--keep] [--reuse] [--sweep-clocks 20000]
 
 Creates a scratch database (dropped at the end unless --keep), migrates it and loads
---small cases with `generate_cases` logic, all of them open; measures; then adds the
+--small cases with `bench/generate_cases.py` logic, all of them open; measures; then adds the
 rest of --count as closed cases (years of history) and measures again. Both steps
 therefore have the same open cases and running clocks, and the ratio shows how each
 page and the sweep grow with closed cases. --reuse measures a database an earlier
@@ -103,7 +103,7 @@ def _drop(server: str, name: str) -> None:
 
 
 def _load(count: int, *, open_share: float, seed: int) -> None:
-    from cases.generate import cases_generate
+    from tests.support.synthetic import cases_generate
 
     started = time.perf_counter()
     counts = cases_generate(count=count, open_share=open_share, seed=seed)

@@ -4,10 +4,10 @@
         [--keep] [--reuse]
 
 Creates a throwaway database (dropped at the end unless --keep), migrates it, bulk-loads
---count closed cases spread over the 24 months before 2026-07-01 with cases/generate.py
-(the generate_cases command: members, circumstances, assignments, submissions, reviews,
-signed determinations, clocks met and missed, history), which ends with ANALYZE, then
-times:
+--count closed cases spread over the 24 months before 2026-07-01 with
+tests/support/synthetic.py (as bench/generate_cases.py does: members, circumstances,
+assignments, submissions, reviews, signed determinations, clocks met and missed,
+history), which ends with ANALYZE, then times:
   twelve_months - the report for 2025-07-01..2026-06-30 (about half the cases), as the
                   page computes it (missed list cut to what the page shows);
   all_cases     - the same over the whole two years (every case);
@@ -81,8 +81,8 @@ def _drop(server: str, name: str) -> None:
 
 
 def _load(count: int) -> None:
-    """Closed cases over the two years before END, by the generate_cases bulk loader."""
-    from cases.generate import cases_generate
+    """Closed cases over the two years before END, by the synthetic bulk loader."""
+    from tests.support.synthetic import cases_generate
 
     cases_generate(
         count=count,

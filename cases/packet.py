@@ -24,6 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from cases.checklist import referral_file_checklist
 from cases.document_content import ACCEPTED_TYPES, GIF, IMAGE_TYPES, OFFICE_TYPES, PDF, TEXT, TIFF
 from cases.models import Case, Document, DocumentKind
 from cases.phi_scan import PACKET_EXCLUDED_KINDS, phi_redact
@@ -279,14 +280,8 @@ def _front_context(case: Case) -> dict[str, object]:
     }
 
 
-def _checklist(case: Case) -> list[dict[str, object]] | None:
-    """The a–i checklist (cases.checklist) if that module is present: labels and yes/no only."""
-    try:
-        from cases.checklist import referral_file_checklist
-    except ModuleNotFoundError as exc:
-        if exc.name != "cases.checklist":
-            raise
-        return None
+def _checklist(case: Case) -> list[dict[str, object]]:
+    """The a–i checklist (cases.checklist): labels and yes/no only."""
     return [
         {"letter": item.letter, "label": item.label, "present": item.present}
         for item in referral_file_checklist(case)

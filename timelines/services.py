@@ -12,7 +12,8 @@ Other apps call these with keyword arguments only:
   a receipt time or the date response needed changed.
 - extension_grant(case=, actor=, reason=): R-DL-5.
 
-Sweeps and the digest live in timelines.sweep; the Holiday calendar in timelines.holidays.
+Sweeps and the digest live in timelines.sweep; the business calendar in timelines.calendar,
+built from the Holiday model (timelines.models).
 """
 
 from datetime import date, datetime, timedelta

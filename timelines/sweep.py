@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
@@ -49,11 +49,8 @@ class SweepResult:
 
 
 def case_path(case_id: int) -> str:
-    """The case page if the cases app names one, else this app's clocks page for the case."""
-    try:
-        return reverse("cases:detail", kwargs={"pk": case_id})
-    except NoReverseMatch:
-        return reverse("timelines:case_clocks", kwargs={"case_id": case_id})
+    """The case page, where a warning or breach notification leads."""
+    return reverse("cases:detail", kwargs={"pk": case_id})
 
 
 def sweep(
@@ -264,7 +261,7 @@ def digest_send(*, now: datetime | None = None) -> int:
         f"{_count(counts['at_risk'], 'clock')} on {_count(counts['at_risk_cases'], 'case')} "
         f"due by the end of {horizon:%a %b %d}."
     )
-    link = reverse("timelines:queue") + "?window=overdue"
+    link = reverse("home") + "?window=overdue"
     recipients = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
     recipients |= set(
         users_with_capability("notifications.receive_digest").values_list("pk", flat=True)

@@ -4,7 +4,6 @@ from timelines import views
 
 app_name = "timelines"
 urlpatterns = [
-    path("queue/", views.queue, name="queue"),
     path("cases/<int:case_id>/clocks/", views.case_clocks, name="case_clocks"),
     path("cases/<int:case_id>/extension/", views.extension, name="extension"),
 ]

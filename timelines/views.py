@@ -1,6 +1,5 @@
-"""Clock pages: a case's clocks, the CMO's extension, and the deadline queue."""
+"""Clock pages: a case's clocks and the CMO's extension."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,8 +8,8 @@ from cases.access import get_case_for_user
 from cases.models import Case
 from imr.roles import perm
 from imr.web import form_service_run
-from timelines.forms import ExtensionForm, QueueFilterForm
-from timelines.selectors import clocks_for_case, work_queue
+from timelines.forms import ExtensionForm
+from timelines.selectors import clocks_for_case
 from timelines.services import extension_grant
 
 
@@ -48,14 +47,3 @@ def extension(request: HttpRequest, case_id: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"case": case, "clocks": clocks_for_case(case), "form": form}
     return render(request, "timelines/extension.html", context, status=status)
-
-
-def queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(perm("work_cases")):
-        raise PermissionDenied("Your role does not allow this.")
-    form = QueueFilterForm(request.GET or None)
-    window, mine = None, False
-    if form.is_valid():
-        window, mine = form.cleaned_data["window"] or None, form.cleaned_data["mine"]
-    cases = work_queue(user=request.user, window=window, mine=mine)[:200]
-    return render(request, "timelines/queue.html", {"form": form, "cases": cases})

@@ -13,7 +13,7 @@ def note(coordinator):
         recipient=coordinator,
         kind="clock_breach",
         text="Case 3: breached.",
-        link="/timelines/queue/",
+        link="/?window=overdue",
     )
 
 
@@ -27,7 +27,7 @@ def test_the_inbox_lists_my_notifications(note, coordinator):
 def test_opening_marks_read_and_follows_the_link(note, coordinator):
     response = client_for(coordinator).post(reverse("notifications:mark_read", args=[note.pk]))
     assert response.status_code == 302
-    assert response["Location"] == "/timelines/queue/"
+    assert response["Location"] == "/?window=overdue"
     note.refresh_from_db()
     assert note.read_at is not None
 

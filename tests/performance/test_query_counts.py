@@ -3,7 +3,7 @@
 Each page is requested over a small data set, then over one several times larger (more
 cases, and for the case page more documents, events, clocks and letters on the case
 shown); the larger one may not take a single query more. The data comes from the same
-bulk generator as the benchmark (cases/generate.py).
+bulk generator as the benchmark (tests/support/synthetic.py).
 """
 
 from datetime import timedelta
@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.generate import cases_generate
 from cases.models import Case, CaseEvent
 from reports.forms import last_twelve_months
 from reviewers.models import Assignment, Specialist
 from tests.conftest import client_for
+from tests.support.synthetic import cases_generate
 from timelines.models import Clock
 
 
@@ -87,7 +87,6 @@ def test_pages_take_no_more_queries_with_more_rows(
     searched = staff.post("/cases/search/", {"q": name})["Location"]
     pages = {
         "work queue": (staff, "/"),
-        "deadline queue": (staff, "/timelines/queue/"),
         "CMO to-do": (chief, "/cases/cmo/"),
         "case list": (staff, "/cases/"),
         "case list search": (staff, searched),

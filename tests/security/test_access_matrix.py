@@ -114,7 +114,6 @@ CAPABILITY_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
     ("cases_decision:resolve", "POST"): {"decide_cases"},
     ("cases_decision:letter_preview", "GET"): {"work_cases"},
     ("cases_decision:mail_queue", "GET"): {"work_cases"},
-    ("timelines:queue", "GET"): {"work_cases"},
     ("timelines:extension", "GET"): {"decide_cases"},
     ("timelines:extension", "POST"): {"decide_cases"},
     ("timelines:case_clocks", "POST"): {"view_phi"},

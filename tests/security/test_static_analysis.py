@@ -48,12 +48,6 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
         "values are parameters.",
     ),
     ("imr/settings/test.py", "B105"): (1, "The test settings' own key, never used elsewhere."),
-    ("cases/generate.py", "B608"): (
-        2,
-        "Synthetic-data generator (refuses production settings): SQL text from model _meta "
-        "table and column names only; rows go through COPY or %s parameters.",
-    ),
-    ("cases/generate.py", "B311"): (1, "random.Random(seed) for synthetic data, not secrets."),
     ("imr/bulk.py", "B608"): (
         4,
         "Bulk INSERT … SELECT unnest(…) built from table and column names the callers take "

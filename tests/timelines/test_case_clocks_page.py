@@ -1,4 +1,4 @@
-"""The clocks fragment, the case clocks page and the deadline queue page."""
+"""The clocks fragment and the case clocks page."""
 
 import pytest
 import time_machine
@@ -72,14 +72,3 @@ def test_the_case_clocks_page_offers_the_cmo_an_extension(expedited, cmo, coordi
 def test_the_case_clocks_page_is_forbidden_to_quac(expedited, quac_member):
     url = reverse("timelines:case_clocks", kwargs={"case_id": expedited.pk})
     assert client_for(quac_member).get(url).status_code == 403
-
-
-@pytest.mark.django_db
-@time_machine.travel(local(2026, 3, 8, 12, 0), tick=False)
-def test_the_queue_filters_overdue(expedited, coordinator):
-    later = make_case(owner=coordinator)
-    clocks_start(case=later, trigger="imro_receipt", at=local(2026, 3, 6, 9, 0))
-    url = reverse("timelines:queue")
-    page = client_for(coordinator).get(url, {"window": "overdue"}).content.decode()
-    assert f"Case {expedited.pk}<" in page
-    assert f"Case {later.pk}<" not in page

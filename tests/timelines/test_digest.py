@@ -1,11 +1,14 @@
 """digest_send: counts and a link for each CMO and UM lead, no PHI, once a day (R-DL-11)."""
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.urls import reverse
 
 from notifications.models import Notification
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 from tests.timelines.conftest import MEMBER_FIRST, MEMBER_LAST, local, make_case
 from timelines.services import clocks_start, digest_send
 
@@ -42,11 +45,25 @@ def test_the_digest_goes_to_cmos_and_um_leads_with_counts_only(
     # The expedited IMRO clock is overdue; its appeal resolution and the standard IMRO
     # clock are due today.
     assert "1 overdue clock on 1 case; 2 clocks on 2 cases due by the end of Tue Mar 10" in body
-    assert "/timelines/queue/?window=overdue" in body
+    home_queue = settings.SITE_URL.rstrip("/") + reverse("home") + "?window=overdue"
+    assert f"Open in IMR Desk: {home_queue}" in body
     for message in mail.outbox:
         for secret in (MEMBER_FIRST, MEMBER_LAST, "98765432A"):
             assert secret not in message.subject + message.body
     assert not Notification.objects.filter(recipient=coordinator).exists()
+
+
+@pytest.mark.django_db
+def test_the_digest_links_to_the_overdue_cases_on_the_home_work_queue(coordinator, cmo):
+    at_risk, overdue = at_risk_and_overdue(coordinator)
+    digest_send(now=NOW)
+    link = Notification.objects.get(recipient=cmo, kind="deadline_digest").link
+    assert link == reverse("home") + "?window=overdue"
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(cmo).get(link).content.decode()
+    assert "<h1>Work queue</h1>" in page
+    assert f"Case {overdue.pk} · TAR" in page
+    assert f"Case {at_risk.pk} · TAR" not in page
 
 
 @pytest.mark.django_db

@@ -1,5 +1,8 @@
 """Synthetic cases in bulk, for benchmarks and load tests (issue 10).
 
+Not part of the product: tests and bench/ import it, and the shell runs it through
+`.venv/bin/python bench/generate_cases.py --count N` (docs/performance.md).
+
 `cases_generate(count=…)` writes whole case histories straight into the tables: members,
 cases in every state, the referral file, documents metadata (no files), assignments,
 submissions, reviews, determinations, letters, closure, clocks (met, missed, running,
@@ -297,7 +300,7 @@ def cases_generate(
     """
     if not 0 <= open_share <= 1:
         raise ValueError("open_share must be between 0 and 1")
-    rng = random.Random(seed)  # noqa: S311  (synthetic data, not security)
+    rng = random.Random(seed)
     end = end or timezone.now()
     people = _registry(rng)
     writer = _Writer()

@@ -1,0 +1,1 @@
+"""The one place that fabricates test and benchmark data."""
