@@ -15,6 +15,8 @@ from health_check.checks import Database
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 from kombu import Connection
 
+from timelines.models import Clock, SweepRun
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,8 +49,6 @@ class Sweep(HealthCheck):
     """
 
     def run(self) -> None:
-        from timelines.models import Clock, SweepRun
-
         limit = timezone.now() - SWEEP_MAX_AGE
         last = SweepRun.objects.filter(scope=SweepRun.Scope.ALL).order_by("-finished_at").first()
         if last is not None:

@@ -8,8 +8,12 @@ from django.db.models import Prefetch
 from cases.checklist import referral_file_checklist
 from cases.eligibility import approval_problems, eligibility_problems
 from cases.models import AuditedDateChange, Case, CaseEvent, Document
+from cases.selectors.determination import decision_panel_for_case
+from cases.selectors.documents import case_documents_context
 from cases.workflow import NEXT_ACTIONS
 from imr.roles import perm
+from reviewers.selectors import reviewer_panel_for_case
+from timelines.selectors import clocks_for_case
 
 
 def case_detail_context(case: Case) -> dict:
@@ -65,11 +69,6 @@ def next_action(case: Case, user: AbstractBaseUser) -> NextAction | None:
 
 def case_page(case: Case, user: AbstractBaseUser) -> dict:
     """The whole staff case page: summary, checklist, clocks, documents, reviewer, decision."""
-    from cases.selectors.determination import decision_panel_for_case
-    from cases.selectors.documents import case_documents_context
-    from reviewers.selectors import reviewer_panel_for_case
-    from timelines.selectors import clocks_for_case
-
     context = case_detail_context(case)
     case = context["case"]
     context.update(case_documents_context(case=case))
