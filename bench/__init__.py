@@ -1,1 +1,1 @@
-"""Benchmarks and load tests, run on demand (see docs/performance.md); never imported by the product."""
+"""Benchmarks and load tests, run on demand (docs/performance.md); never imported by the product."""

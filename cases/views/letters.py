@@ -48,8 +48,9 @@ def letter_send_view(request: HttpRequest, case_pk: int, party: str) -> HttpResp
             determination_id=int(determination_id) if determination_id.isdigit() else None,
             channel=request.POST.get("channel") or None,
         ),
-        f"The {Party(party).label.lower() if party in Party.values else ''} letter is sent.",
+        done=f"The {Party(party).label.lower() if party in Party.values else ''} letter is sent.",
     )
+    return to_decision_panel(case)
 
 
 @require_GET
