@@ -12,6 +12,17 @@ from reviewers.forms import ReviewForm, StaffReviewForm
 from reviewers.models import ReceivedVia
 
 
+def _written_determination(data: dict) -> dict:
+    """The reviewer's document and structured answers, as both forms give them."""
+    return {
+        "uploaded_file": data["file"],
+        "recommendation": data["recommendation"],
+        "rationale": data["rationale"],
+        "documents_reviewed": data["documents_reviewed"],
+        "reviewer_qualifications": data["reviewer_qualifications"],
+    }
+
+
 @require_POST
 def review_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     """UM staff record a determination that came by fax, mail or e-mail, with its time."""
@@ -22,13 +33,9 @@ def review_add(request: HttpRequest, case_pk: int) -> HttpResponse:
         lambda data: review_record(
             case=case,
             actor=request.user,
-            uploaded_file=data["file"],
-            recommendation=data["recommendation"],
-            rationale=data["rationale"],
-            documents_reviewed=data["documents_reviewed"],
-            reviewer_qualifications=data["reviewer_qualifications"],
             received_via=ReceivedVia.STAFF,
             received_at=data["received_at"],
+            **_written_determination(data),
         ),
         done="Reviewer's determination recorded; the CMO is notified.",
     )
@@ -45,12 +52,8 @@ def determination(request: HttpRequest, case_pk: int) -> HttpResponse:
         lambda data: review_record(
             case=assignment.case,
             actor=request.user,
-            uploaded_file=data["file"],
-            recommendation=data["recommendation"],
-            rationale=data["rationale"],
-            documents_reviewed=data["documents_reviewed"],
-            reviewer_qualifications=data["reviewer_qualifications"],
             received_via=ReceivedVia.PORTAL,
+            **_written_determination(data),
         ),
         done="Your determination is received. Thank you.",
     )
