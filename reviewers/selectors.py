@@ -224,11 +224,9 @@ def _timeline(case: Case, contacts: list[ContactLogEntry]) -> list[TimelineItem]
         )
         for entry in contacts
     ]
-    events = CaseEvent.objects.filter(case=case, kind__in=_PORTAL_EVENT_KINDS).select_related(
-        "actor"
-    )
+    events = CaseEvent.objects.filter(case=case, kind__in=_PORTAL_EVENT_KINDS)
     items += [
-        TimelineItem(at=e.at, kind=e.kind, title=e.summary, detail="", by=_who(e.actor))
+        TimelineItem(at=e.at, kind=e.kind, title=e.summary, detail="", by=e.actor_name)
         for e in events
     ]
     downloads = AccessLog.objects.filter(

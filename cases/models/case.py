@@ -279,6 +279,10 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who acted, in words, fixed when the event is written: the person's name, or a
+    # named non-person actor (the deadline sweep, the TAR system, a practitioner's office
+    # through a secure link). Never empty, so every event list renders without a person.
+    actor_name = models.CharField(max_length=120)
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
@@ -286,6 +290,11 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(actor_name=""), name="caseevent_actor_named"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -35,7 +35,7 @@ def case_detail_context(case: Case) -> dict:
         .get(pk=case.pk)
     )
     checklist = referral_file_checklist(case)
-    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-pk")
+    events = CaseEvent.objects.filter(case=case).order_by("-at", "-pk")
     return {
         "case": case,
         "checklist": checklist,

@@ -346,7 +346,7 @@ def tar_summary_render(*, case: Case) -> bytes:
     context = {
         "case": case,
         "generated_at": timezone.localtime(),
-        "events": CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk"),
+        "events": CaseEvent.objects.filter(case=case).order_by("at", "pk"),
         "clocks": _summary_clocks(case),
         "review": Review.objects.filter(case=case).first(),
         "determinations": Determination.objects.filter(case=case, signed_at__isnull=False)

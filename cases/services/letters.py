@@ -546,6 +546,7 @@ def letter_link_open(*, letter: Letter, npi: str) -> bool:
         case=letter.case,
         kind="letter_downloaded",
         summary="The practitioner's office downloaded the letter through the secure link.",
+        actor_name="Practitioner's office (secure link)",
         data={"letter_id": letter.pk},
     )
     return True

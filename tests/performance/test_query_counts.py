@@ -47,7 +47,12 @@ def _grow(case: Case, actor) -> None:
     now = timezone.now()
     CaseEvent.objects.bulk_create(
         CaseEvent(
-            case=case, at=now - timedelta(minutes=i), actor=actor, kind="note", summary="Note."
+            case=case,
+            at=now - timedelta(minutes=i),
+            actor=actor,
+            actor_name="Synthetic tester",
+            kind="note",
+            summary="Note.",
         )
         for i in range(40)
     )
