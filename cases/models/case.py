@@ -291,9 +291,7 @@ class CaseEvent(models.Model):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(actor_name=""), name="caseevent_actor_named"
-            )
+            models.CheckConstraint(condition=~models.Q(actor_name=""), name="caseevent_actor_named")
         ]
 
     def __str__(self) -> str:
