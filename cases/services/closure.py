@@ -135,12 +135,21 @@ def case_resolve(*, case: Case, actor: AbstractBaseUser, note: str = "") -> Case
     except IntegrityError:
         raise Refused("The case is already resolved.") from None
     case = case_transition(case=case, to=Status.RESOLVED, actor=actor)
+    # The resolution ends the appeal clocks (R-DL-10, R-DL-15): judged now, so no sweep
+    # warns or breaches on a case already resolved in time while it waits to be closed.
+    stopped = clocks_stop(
+        case=case, trigger=StopEvent.APPEAL_RESOLVED, at=resolution.resolved_at, actor=actor
+    )
+    judged = ", ".join(
+        f"{c.explanation.get('label', c.name)} {c.get_status_display().lower()}" for c in stopped
+    )
     case_event_add(
         case=case,
         kind="case_resolved",
-        summary="Case resolved by the CMO or Physician Designee.",
+        summary="Case resolved by the CMO or Physician Designee."
+        + (f" Appeal clocks: {judged}." if judged else ""),
         actor=actor,
-        data={"resolution_id": resolution.pk},
+        data={"resolution_id": resolution.pk, "stopped_clocks": [c.pk for c in stopped]},
     )
     return resolution
 
@@ -269,28 +278,15 @@ def tar_attachment_confirm(
 @transaction.atomic
 def case_close(*, case: Case, actor: AbstractBaseUser) -> Case:
     """Close the case (R-TRK-7): resolved, every party notified, the TAR attachment
-    confirmed and no open information request. Stops the appeal clocks, met or missed
-    against the resolution time (R-DL-10)."""
+    confirmed and no open information request. The appeal clocks were already judged
+    against the resolution time when the case was resolved (R-DL-10)."""
     _require(actor, "work_cases", "closing a case")
     case = _lock(case)
     problems = close_problems(case)
     if problems:
         raise Refused(problems)
-    resolution = CaseResolution.objects.get(case=case)
     case = case_transition(case=case, to=Status.CLOSED, actor=actor)
-    stopped = clocks_stop(
-        case=case, trigger=StopEvent.APPEAL_RESOLVED, at=resolution.resolved_at, actor=actor
-    )
-    judged = ", ".join(
-        f"{c.explanation.get('label', c.name)} {c.get_status_display().lower()}" for c in stopped
-    )
-    case_event_add(
-        case=case,
-        kind="case_closed",
-        summary="Case closed." + (f" Appeal clocks: {judged}." if judged else ""),
-        actor=actor,
-        data={"stopped_clocks": [c.pk for c in stopped]},
-    )
+    case_event_add(case=case, kind="case_closed", summary="Case closed.", actor=actor)
     return case
 
 

@@ -24,7 +24,8 @@ from reviewers.models import InformationRequest
 from tests.cases.factories_decision import frozen, signed_case
 from tests.cases.factories_documents import use_private_storage
 from tests.conftest import client_for
-from timelines.models import Clock, ClockStatus
+from timelines.models import Clock, ClockAlert, ClockStatus
+from timelines.services import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_the_tar_bundle_holds_the_summary_and_every_document(
     assert download.content == on_disk.read_bytes()
 
 
-def test_closing_stops_the_appeal_clocks_against_the_resolution_time(
+def test_resolving_stops_the_appeal_clocks_against_the_resolution_time(
     coordinator, cmo, django_capture_on_commit_callbacks
 ):
     with frozen():
@@ -166,6 +167,8 @@ def test_closing_stops_the_appeal_clocks_against_the_resolution_time(
     # Resolved after the 72 hours from receipt at the plan: missed, however late closing is.
     with time_machine.travel(clock.due_at + timedelta(hours=1), tick=False):
         case_resolve(case=case, actor=cmo)
+        clock.refresh_from_db()
+        assert clock.status == ClockStatus.MISSED  # judged at resolution, not at close
         tar_bundle_build(case=case, actor=coordinator)
         tar_attachment_confirm(case=case, actor=coordinator, tar_number=case.tar_number)
     with time_machine.travel(clock.due_at + timedelta(days=3), tick=False):
@@ -173,7 +176,7 @@ def test_closing_stops_the_appeal_clocks_against_the_resolution_time(
     clock.refresh_from_db()
     assert clock.status == ClockStatus.MISSED
     assert clock.stopped_at == case.resolution.resolved_at
-    assert "missed" in CaseEvent.objects.get(case=case, kind="case_closed").summary
+    assert "missed" in CaseEvent.objects.get(case=case, kind="case_resolved").summary
 
 
 def test_a_resolution_in_time_is_met(notified_case, coordinator, cmo):
@@ -234,3 +237,22 @@ def test_the_api_refuses_closing_early_with_the_reasons(notified_case, coordinat
     assert confirmed.status_code == 201
     closed = client.post(f"/api/v1/cases/{notified_case.pk}/close/")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def test_a_sweep_after_a_timely_resolution_neither_warns_nor_breaches(
+    coordinator, cmo, django_capture_on_commit_callbacks
+):
+    """Issue 18 finding 2 (R-DL-15): the expedited case resolved in time, not yet closed."""
+    with frozen():
+        case = signed_case(
+            coordinator, cmo, review_type="expedited", expedited_criterion="imminent_threat"
+        )
+    case = _notify_everyone(case, coordinator, django_capture_on_commit_callbacks)
+    clock = Clock.objects.get(case=case, name="appeal_resolution")
+    with time_machine.travel(clock.due_at - timedelta(hours=12), tick=False):
+        case_resolve(case=case, actor=cmo)
+    clock.refresh_from_db()
+    assert clock.status == ClockStatus.MET
+    for hours_after_due in (-6, -2, 1):  # the 6 h and 2 h warnings, then the breach
+        sweep(now=clock.due_at + timedelta(hours=hours_after_due))
+    assert not ClockAlert.objects.filter(clock__case=case).exists()
