@@ -41,6 +41,22 @@ BADGES = {
 }
 
 
+def extendable_clocks(*, now: datetime | None = None) -> QuerySet[Clock]:
+    """The expedited IMRO clocks the one 24-hour extension could still apply to (R-DL-5):
+    running, not yet extended, not yet due."""
+    return Clock.objects.filter(
+        name="imro_determination",
+        status=ClockStatus.RUNNING,
+        extended=False,
+        due_at__gt=now or timezone.now(),
+    )
+
+
+def extension_open(case: Case, *, now: datetime | None = None) -> Clock | None:
+    """The case's clock the extension could still apply to; None once used or moot."""
+    return extendable_clocks(now=now).filter(case=case).first()
+
+
 def clocks_for_case(case: Case, *, now: datetime | None = None) -> list[ClockView]:
     """The case's clocks, running first by due time, then stopped ones (R-DL-9)."""
     now = now or timezone.now()

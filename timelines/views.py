@@ -9,7 +9,7 @@ from cases.models import Case
 from imr.roles import perm
 from imr.web import form_service_run
 from timelines.forms import ExtensionForm
-from timelines.selectors import clocks_for_case
+from timelines.selectors import clocks_for_case, extension_open
 from timelines.services import extension_grant
 
 
@@ -23,7 +23,8 @@ def case_clocks(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "case": case,
         "clocks": clocks_for_case(case),
-        "can_extend": case.is_expedited and request.user.has_perm(perm("decide_cases")),
+        "can_extend": request.user.has_perm(perm("decide_cases"))
+        and extension_open(case) is not None,
         "form": ExtensionForm(),
     }
     return render(request, "timelines/case_clocks.html", context)

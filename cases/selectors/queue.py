@@ -19,7 +19,13 @@ from reviewers.models import Assignment
 from timelines.calendar import business_calendar
 from timelines.models import Clock, ClockStatus
 from timelines.rules import rule_named
-from timelines.selectors import BADGES, due_window, open_cases_by_due, work_queue
+from timelines.selectors import (
+    BADGES,
+    due_window,
+    extendable_clocks,
+    open_cases_by_due,
+    work_queue,
+)
 
 BUCKETS = ("overdue", "today", "next", "later")
 
@@ -192,7 +198,13 @@ def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:
         "approvals": list(
             base.filter(referral_approved_at__isnull=True, status=Status.INTAKE)[:100]
         ),
-        "extensions": list(base.filter(review_type="expedited", status=Status.SUBMITTED)[:100]),
+        # Only while the one extension is still possible (R-DL-5): the IMRO clock runs,
+        # unextended and not yet due.
+        "extensions": list(
+            base.filter(review_type="expedited", status=Status.SUBMITTED).filter(
+                Exists(extendable_clocks(now=now).filter(case=OuterRef("pk")))
+            )[:100]
+        ),
         "signatures": list(
             base.filter(status=Status.REVIEW_RECEIVED).exclude(Exists(signed))[:100]
         ),

@@ -525,9 +525,15 @@ def _case_events(w: _Writer, case_id: int, reached, when, *, owner: int, cmo: in
     }
     for phase in reached:
         kind, summary = summaries[phase]
-        actor = cmo if phase in ("assembling", "decided", "resolved") else owner
+        by_cmo = phase in ("assembling", "decided", "resolved")
         w.add(
-            CaseEvent, case_id=case_id, at=when[phase], actor_id=actor, kind=kind, summary=summary
+            CaseEvent,
+            case_id=case_id,
+            at=when[phase],
+            actor_id=cmo if by_cmo else owner,
+            actor_name="Synthetic CMO" if by_cmo else "Synthetic UM coordinator",
+            kind=kind,
+            summary=summary,
         )
 
 

@@ -102,3 +102,21 @@ def test_the_extension_page_is_forbidden_to_the_coordinator(coordinator):
     assert client_for(coordinator).get(url).status_code == 403
     assert client_for(coordinator).post(url, {"reason": "x"}).status_code == 403
     assert Clock.objects.get(case=case, name="imro_determination").extended is False
+
+
+@pytest.mark.django_db
+@time_machine.travel(local(2026, 3, 7, 20, 0), tick=False)
+def test_the_extension_decision_is_offered_to_the_cmo_only_while_it_is_possible(coordinator, cmo):
+    """Issue 18 finding 3: the case page leads the CMO to the decision, until it is used."""
+    case = expedited_case(coordinator, imro_received_at=local(2026, 3, 7, 12, 0))
+    extend_url = reverse("timelines:extension", kwargs={"case_id": case.pk})
+    pages = (
+        reverse("cases:detail", args=[case.pk]),
+        reverse("timelines:case_clocks", kwargs={"case_id": case.pk}),
+    )
+    for page in pages:
+        assert extend_url in client_for(cmo).get(page).content.decode(), page
+        assert extend_url not in client_for(coordinator).get(page).content.decode(), page
+    extension_grant(case=case, actor=cmo, reason="IMRO needs the cardiology consult")
+    for page in pages:
+        assert extend_url not in client_for(cmo).get(page).content.decode(), page
