@@ -194,7 +194,7 @@ def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:
     now = now or timezone.now()
     signed = Determination.objects.filter(case=OuterRef("pk"), signed_at__isnull=False)
     base = work_queue(now=now).select_related("member", "owner")
-    return {
+    todo = {
         "approvals": list(
             base.filter(referral_approved_at__isnull=True, status=Status.INTAKE)[:100]
         ),
@@ -209,3 +209,10 @@ def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:
             base.filter(status=Status.REVIEW_RECEIVED).exclude(Exists(signed))[:100]
         ),
     }
+    for case in (case for cases in todo.values() for case in cases):
+        case.next_clock_label = (
+            rule_named(name=case.next_clock, review_type=case.review_type).label
+            if case.next_clock
+            else ""
+        )
+    return todo

@@ -11,6 +11,7 @@ from cases.models import Case, Status
 from tests.cases.factories import open_case
 from tests.conftest import client_for
 from timelines.models import Clock
+from timelines.rules import RULES
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,9 @@ def test_the_cmo_sees_what_waits_for_them(coordinator, cmo):
     open_case(coordinator, tar_number="TAR-APPROVE-ME")
     html = client_for(cmo).get(reverse("cases:cmo")).content.decode()
     assert "TAR-APPROVE-ME" in html
+    # Clocks by name in words, never their ids (issue 18 finding 9).
+    assert not [row.name for row in RULES if f">{row.name}<" in html]
+    assert any(f">{row.label}<" in html for row in RULES)
     assert client_for(coordinator).get(reverse("cases:cmo")).status_code == 403
 
 
