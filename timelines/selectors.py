@@ -71,15 +71,20 @@ def clocks_for_case(case: Case, *, now: datetime | None = None) -> list[ClockVie
 def _clock_view(clock: Clock, *, now: datetime, calendar: BusinessCalendar) -> ClockView:
     due_local = calendar.local(clock.due_at)
     badge = due_window(due_at=clock.due_at, now=now, calendar=calendar)
+    badge_text = BADGES[badge]
     if not clock.is_running:
         badge = str(clock.status)
+        badge_text = BADGES[badge]
+    elif clock.rule_kind == RuleKind.ELAPSED_HOURS and badge != "overdue":
+        # Hour clocks count hours, not business days (issue 18 finding 9): "Due in 4 h".
+        badge_text = f"Due in {_hours_short(clock.due_at - now)}"
     return ClockView(
         clock=clock,
         label=str(clock.explanation.get("label", clock.name)),
         due_local=due_local,
         time_left=time_left(clock, now=now, calendar=calendar),
         badge=badge,
-        badge_text=BADGES[badge],
+        badge_text=badge_text,
         explanation=clock.explanation,
     )
 
@@ -112,6 +117,12 @@ def time_left(clock: Clock, *, now: datetime, calendar: BusinessCalendar) -> str
         return f"overdue by {days} business day{'s' if days != 1 else ''}"
     days = calendar.business_days_between(today, due_day)
     return f"{days} business day{'s' if days != 1 else ''} left (today not counted)"
+
+
+def _hours_short(delta: timedelta) -> str:
+    """Whole hours left ("4 h"), or minutes under the last hour ("35 min")."""
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes >= 60 else f"{minutes} min"
 
 
 def _hours_text(delta: timedelta) -> str:

@@ -1,5 +1,7 @@
 """The clocks fragment and the case clocks page."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.template.loader import render_to_string
@@ -25,7 +27,9 @@ def test_the_fragment_shows_due_time_left_badge_and_explanation(expedited):
     html = render_to_string("timelines/_case_clocks.html", {"clocks": clocks_for_case(expedited)})
     assert "Sun 2026-03-08 11:00:00 PDT" in html
     assert "3 h 30 min left" in html
-    assert '<span class="badge badge-today">Due today</span>' in html
+    # Hour clocks count hours (issue 18 finding 9): no business-day wording on them.
+    assert '<span class="badge badge-today">Due in 3 h</span>' in html
+    assert "Due today" not in html and "business day" not in html
     assert "<details>" in html
     assert "72 hours are counted as elapsed time in UTC" in html
     assert "Policy MCUP3138 VI.G.2.b" in html
@@ -72,3 +76,14 @@ def test_the_case_clocks_page_offers_the_cmo_an_extension(expedited, cmo, coordi
 def test_the_case_clocks_page_is_forbidden_to_quac(expedited, quac_member):
     url = reverse("timelines:case_clocks", kwargs={"case_id": expedited.pk})
     assert client_for(quac_member).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_hour_clock_a_day_away_is_due_in_hours_not_next_business_day(expedited):
+    (imro,) = [c for c in clocks_for_case(expedited) if c.clock.name == "imro_determination"]
+    with time_machine.travel(imro.clock.due_at - timedelta(hours=23, minutes=59), tick=False):
+        (item,) = [c for c in clocks_for_case(expedited) if c.clock.name == "imro_determination"]
+    assert (item.time_left, item.badge_text) == ("23 h 59 min left", "Due in 23 h")
+    with time_machine.travel(imro.clock.due_at - timedelta(minutes=35), tick=False):
+        (item,) = [c for c in clocks_for_case(expedited) if c.clock.name == "imro_determination"]
+    assert item.badge_text == "Due in 35 min"
