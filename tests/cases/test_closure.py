@@ -154,15 +154,21 @@ def test_the_tar_bundle_holds_the_summary_and_every_document(
     assert download.content == on_disk.read_bytes()
 
 
-def test_resolving_stops_the_appeal_clocks_against_the_resolution_time(
-    coordinator, cmo, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def expedited_notified(coordinator, cmo, django_capture_on_commit_callbacks):
+    """An expedited case with every party notified, and its running appeal clock."""
     with frozen():
         case = signed_case(
             coordinator, cmo, review_type="expedited", expedited_criterion="imminent_threat"
         )
     case = _notify_everyone(case, coordinator, django_capture_on_commit_callbacks)
-    clock = Clock.objects.get(case=case, name="appeal_resolution")
+    return case, Clock.objects.get(case=case, name="appeal_resolution")
+
+
+def test_resolving_stops_the_appeal_clocks_against_the_resolution_time(
+    expedited_notified, coordinator, cmo
+):
+    case, clock = expedited_notified
     assert clock.is_running
     # Resolved after the 72 hours from receipt at the plan: missed, however late closing is.
     with time_machine.travel(clock.due_at + timedelta(hours=1), tick=False):
@@ -239,16 +245,9 @@ def test_the_api_refuses_closing_early_with_the_reasons(notified_case, coordinat
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
 
-def test_a_sweep_after_a_timely_resolution_neither_warns_nor_breaches(
-    coordinator, cmo, django_capture_on_commit_callbacks
-):
+def test_a_sweep_after_a_timely_resolution_neither_warns_nor_breaches(expedited_notified, cmo):
     """Issue 18 finding 2 (R-DL-15): the expedited case resolved in time, not yet closed."""
-    with frozen():
-        case = signed_case(
-            coordinator, cmo, review_type="expedited", expedited_criterion="imminent_threat"
-        )
-    case = _notify_everyone(case, coordinator, django_capture_on_commit_callbacks)
-    clock = Clock.objects.get(case=case, name="appeal_resolution")
+    case, clock = expedited_notified
     with time_machine.travel(clock.due_at - timedelta(hours=12), tick=False):
         case_resolve(case=case, actor=cmo)
     clock.refresh_from_db()
