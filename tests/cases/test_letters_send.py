@@ -108,6 +108,11 @@ def test_the_practitioner_email_has_a_link_and_no_phi(
     # Thirty days later the link no longer works.
     assert Client().get(f"/cases/letters/link/{token}/").status_code == 403
     assert CaseEvent.objects.filter(case=case, kind="letter_downloaded").count() == 1
+    # The download has no person behind it; the case page still renders and names who
+    # acted (issue 18 finding 1: this page answered 500 from here on).
+    page = client_for(coordinator).get(f"/cases/{case.pk}/")
+    assert page.status_code == 200
+    assert "Practitioner&#x27;s office (secure link)" in page.content.decode()
 
 
 def test_the_link_locks_after_five_wrong_npis(
