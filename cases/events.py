@@ -18,7 +18,8 @@ def case_event_add(
     """Append one event to the case's log. Summaries carry no member PHI.
 
     A person's event names them; an event with no person names what acted
-    (``actor_name``, e.g. "Deadline sweep"), falling back to ``SYSTEM_ACTOR``.
+    (``actor_name``, e.g. "Practitioner's office (secure link)"), falling back to
+    ``SYSTEM_ACTOR``.
     """
     if actor is not None:
         actor_name = actor_name or actor_display(actor)
@@ -35,5 +36,4 @@ def case_event_add(
 
 def actor_display(user: AbstractBaseUser) -> str:
     """How a person is named in the case's log: full name, else user name."""
-    full = getattr(user, "get_full_name", lambda: "")()
-    return (full or user.get_username())[:120]
+    return (user.get_full_name() or user.get_username())[:120]

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cases.events import actor_display
 from cases.models import AccessLog, Case, CaseEvent, Status
 from cases.phi_scan import phi_redact
 from reviewers.events import ReviewerEvent
@@ -207,9 +208,7 @@ def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPa
 
 
 def _who(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return "system"
-    return user.get_full_name() or user.get_username()
+    return "system" if user is None else actor_display(user)
 
 
 def _timeline(case: Case, contacts: list[ContactLogEntry]) -> list[TimelineItem]:

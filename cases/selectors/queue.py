@@ -123,9 +123,7 @@ def queue_page(
             badge = ""
         else:
             badge = due_window(due_at=next_due_at, now=now, calendar=calendar)
-        label = ""
-        if case.next_clock:
-            label = rule_named(name=case.next_clock, review_type=case.review_type).label
+        label = _next_clock_label(case)
         rows.append(
             QueueRow(
                 case=case,
@@ -210,9 +208,12 @@ def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:
         ),
     }
     for case in (case for cases in todo.values() for case in cases):
-        case.next_clock_label = (
-            rule_named(name=case.next_clock, review_type=case.review_type).label
-            if case.next_clock
-            else ""
-        )
+        case.next_clock_label = _next_clock_label(case)
     return todo
+
+
+def _next_clock_label(case: Case) -> str:
+    """The nearest running clock in words ("Date response needed"), never its id."""
+    if not case.next_clock:
+        return ""
+    return rule_named(name=case.next_clock, review_type=case.review_type).label
