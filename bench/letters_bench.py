@@ -48,9 +48,9 @@ def main() -> None:
         from cases.services.documents import document_upload
         from cases.services.letters import letter_mailed_confirm, letter_render, letter_send
         from imr.roles import Role
-        from tests.cases.factories_decision import frozen, signed_case
-        from tests.cases.factories_documents import pdf_bytes, upload
-        from tests.conftest import make_user
+        from tests.support.cases import case_at, frozen
+        from tests.support.files import pdf_bytes, upload
+        from tests.support.personas import make_user
 
         with override_settings(
             TAR_BUNDLE_DIR=f"{folder}/tar-bundles",
@@ -59,7 +59,7 @@ def main() -> None:
             coordinator = make_user("bench-coordinator", Role.UM_STAFF)
             cmo = make_user("bench-cmo", Role.CMO)
             with frozen():
-                case = signed_case(coordinator, cmo)
+                case = case_at("decided", owner=coordinator, decider=cmo)
                 for _ in range(args.runs):
                     started = time.perf_counter()
                     rendered = letter_render(case=case, party="member")

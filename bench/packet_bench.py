@@ -44,16 +44,12 @@ def build_case():
 
     from cases.models import DocumentKind, ReviewerQuestion
     from cases.services.documents import document_upload
-    from tests.cases.factories_documents import (
-        docx_bytes,
-        image_bytes,
-        make_case,
-        pdf_bytes,
-        upload,
-    )
+    from tests.support.cases import open_case
+    from tests.support.factories import ROSALIND, MemberFactory
+    from tests.support.files import docx_bytes, image_bytes, pdf_bytes, upload
 
     user = get_user_model().objects.create_user("bench", password=None)
-    case = make_case(user)
+    case = open_case(user, member=MemberFactory(**ROSALIND))
     ReviewerQuestion.objects.create(case=case, text="Is the service medically necessary?")
     text_pages = pdf_bytes([f"Clinical note page {n}" for n in range(1, 21)])
     files = [

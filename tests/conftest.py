@@ -9,13 +9,11 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
 
-from imr.roles import ROLE_GRANTS, Role, sync_role_groups
+from imr.roles import Role, sync_role_groups
+from tests.support.personas import PASSWORD, client_for, make_user
 
-PASSWORD = "correct-horse-battery-staple-7"
+__all__ = ["PASSWORD", "client_for", "make_user"]
 
 
 def pytest_collection_modifyitems(items: list) -> None:
@@ -69,24 +67,6 @@ def _reference_data_after_flush(request):
     reference_data_seed()
 
 
-def make_user(username: str, role: Role | None, **extra: object):
-    User = get_user_model()
-    is_staff = any(grant.is_staff for grant in ROLE_GRANTS if grant.role == role)
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.invalid",
-        is_staff=is_staff,
-        **extra,
-    )
-    if role is not None:
-        if not Group.objects.filter(name=str(role)).exists():
-            # A transactional test flushed the rows the roles migration seeds.
-            sync_role_groups(django_apps)
-        user.groups.add(Group.objects.get(name=str(role)))
-    return user
-
-
 @pytest.fixture
 def coordinator(db):
     return make_user("coordinator", Role.UM_STAFF, first_name="Casey", last_name="Coordinator")
@@ -115,9 +95,3 @@ def administrator(db):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider", None)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

@@ -8,7 +8,7 @@ from django.urls import URLPattern
 
 from imr.api.auth import api_token_issue
 from imr.roles import Role
-from tests.conftest import make_user
+from tests.support.personas import make_user
 from tests.urlconf import url_patterns
 
 API_PREFIX = "api/v1/"

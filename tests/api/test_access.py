@@ -107,7 +107,7 @@ def test_only_the_right_roles_pass_the_role_check(personas, route, name, method)
     The objects do not exist, so a right role gets 404 (or 400 for bad input): what
     matters here is that the role check let it through, and that nothing broke.
     """
-    from tests.conftest import client_for
+    from tests.support.personas import client_for
 
     allowed = ROLES[name][method]
     for persona, user in personas.items():

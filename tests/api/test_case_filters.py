@@ -6,8 +6,8 @@ import pytest
 
 from cases.models import Case, Status
 from imr.roles import Role
-from tests.cases.factories import open_case
-from tests.conftest import client_for, make_user
+from tests.support.cases import open_case
+from tests.support.personas import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

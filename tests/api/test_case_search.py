@@ -4,8 +4,9 @@ returned by it or by the list is access-logged (R-TRK-8)."""
 import pytest
 
 from cases.models import AccessLog, Status
-from tests.cases.factories import MEMBER_FIRST, MEMBER_LAST, make_member, open_case
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.factories import MEMBER_FIRST, MEMBER_LAST, MemberFactory
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _ids(response) -> list[int]:
 @pytest.fixture
 def two_cases(coordinator):
     case = open_case(coordinator)
-    other = open_case(coordinator, member=make_member(last_name="Otherperson"), tar_number="T-9")
+    other = open_case(coordinator, member=MemberFactory(last_name="Otherperson"), tar_number="T-9")
     return case, other
 
 

@@ -3,9 +3,9 @@
 import pytest
 
 from cases.models import Case
-from tests.cases.factories import open_case
 from tests.cases.test_case_api import NEW_CASE
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

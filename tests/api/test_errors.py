@@ -10,9 +10,9 @@ from cases.models import Case, Status
 from cases.workflow import STALE_CASE, transition_refusal
 from imr.api.errors import problem_exception_handler, problem_from_response
 from imr.errors import Conflict, Refused
-from tests.cases.factories import open_case
 from tests.cases.test_case_api import NEW_CASE
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.personas import client_for
 
 PROBLEM = "application/problem+json"
 

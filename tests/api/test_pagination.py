@@ -8,8 +8,8 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from imr.api.pagination import PageNumberPagination, stable_order
 from notifications.models import Notification
 from tests.api.conftest import api_routes, view_class
-from tests.cases.factories import open_case
-from tests.conftest import client_for, make_user
+from tests.support.cases import open_case
+from tests.support.personas import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

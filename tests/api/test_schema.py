@@ -7,7 +7,7 @@ from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.api.conftest import api_routes, token_client, view_methods
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 # The schema and its page, and the 404 for addresses no endpoint has.
 NOT_IN_SCHEMA = {"api-schema", "api-docs", "api-not-found"}

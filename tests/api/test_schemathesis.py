@@ -15,8 +15,8 @@ from django.test import Client
 
 from imr.api.auth import api_token_issue
 from imr.roles import Role
-from tests.cases.factories import open_case
-from tests.conftest import make_user
+from tests.support.cases import open_case
+from tests.support.personas import make_user
 
 ROLES = {
     "coordinator": Role.UM_STAFF,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from tests.api.conftest import token_client
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from imr.api.auth import api_token_issue, api_token_revoke
 from imr.models import ApiToken
-from tests.cases.factories import open_case
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

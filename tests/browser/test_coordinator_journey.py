@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from tests.browser.conftest import assert_accessible, sign_in, snap
-from tests.cases.factories_documents import pdf_bytes
+from tests.support.files import pdf_bytes
 
 # serialized_rollback restores the rows data migrations seed (roles, holidays, specialties).
 pytestmark = [

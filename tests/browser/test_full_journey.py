@@ -18,8 +18,9 @@ from cases.models import Case, Status
 from reviewers.demo import demo_registry_seed
 from reviewers.models import Specialist
 from tests.browser.conftest import assert_accessible, sign_in, snap
-from tests.cases.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST, open_case
-from tests.cases.factories_documents import pdf_bytes
+from tests.support.cases import open_case
+from tests.support.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
+from tests.support.files import pdf_bytes
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,8 +3,9 @@
 import pytest
 
 from cases.models import AccessLog, Case, Status
-from tests.cases.factories import MEMBER_CIN, open_case
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.factories import MEMBER_CIN
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from cases.models import AccessLog, Status
 from cases.searches import KEPT, SESSION_KEY
-from tests.cases.factories import MEMBER_FIRST, MEMBER_LAST, make_member, open_case
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.factories import MEMBER_FIRST, MEMBER_LAST, MemberFactory
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_the_search_box_posts_with_a_csrf_token(coordinator):
 
 def test_a_search_finds_by_tar_identifier_and_name_and_no_url_holds_the_term(coordinator):
     case = open_case(coordinator)
-    other = open_case(coordinator, member=make_member(last_name="Otherperson"), tar_number="T-9")
+    other = open_case(coordinator, member=MemberFactory(last_name="Otherperson"), tar_number="T-9")
     client = client_for(coordinator)
     queries = ["TAR-000123", case.member.internal_id.lower(), MEMBER_LAST[:5]]
     queries.append(f"{MEMBER_FIRST} {MEMBER_LAST}")
@@ -84,10 +85,10 @@ def test_the_status_stays_in_the_url_and_filters(coordinator):
 
 
 def test_paging_carries_the_search_key_not_the_term(coordinator):
-    member = make_member()
+    member = MemberFactory()
     for number in range(51):
         open_case(coordinator, member=member, tar_number=f"TAR-P{number:03}")
-    open_case(coordinator, member=make_member(last_name="Otherperson"), tar_number="TAR-X")
+    open_case(coordinator, member=MemberFactory(last_name="Otherperson"), tar_number="TAR-X")
     client = client_for(coordinator)
     location = search(client, MEMBER_LAST)
     first = client.get(location).content.decode()
@@ -164,7 +165,7 @@ def test_the_search_is_a_post_and_needs_phi_access(coordinator, quac_member, rev
 
 def test_each_case_listed_writes_one_access_log_row(coordinator, cmo):
     shown = [open_case(coordinator, tar_number=f"TAR-L{number}") for number in range(3)]
-    hidden = open_case(coordinator, member=make_member(last_name="Otherperson"), tar_number="T-9")
+    hidden = open_case(coordinator, member=MemberFactory(last_name="Otherperson"), tar_number="T-9")
     client = client_for(cmo)
     client.get(reverse("cases:list"), REMOTE_ADDR="10.0.0.7")
     rows = AccessLog.objects.filter(action=AccessLog.Action.VIEW_LIST)
@@ -183,7 +184,7 @@ def test_each_case_listed_writes_one_access_log_row(coordinator, cmo):
 
 
 def test_only_the_page_shown_is_logged(coordinator):
-    member = make_member()
+    member = MemberFactory()
     for number in range(51):
         open_case(coordinator, member=member, tar_number=f"TAR-P{number:03}")
     client = client_for(coordinator)

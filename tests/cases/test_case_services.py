@@ -17,7 +17,8 @@ from cases.services import (
 )
 from cases.workflow import TRANSITIONS
 from imr.errors import Conflict
-from tests.cases.factories import PLAN, details, make_member, open_case
+from tests.support.cases import PLAN, details, open_case
+from tests.support.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,8 @@ def test_intake_refuses_unknown_codes_naming_each_and_saves_nothing(coordinator)
 
 
 def test_internal_identifiers_are_random_not_derived_from_the_cin():
-    first = make_member(cin="11111111A")
-    second = make_member(cin="11111111A", first_name="Other")
+    first = MemberFactory(cin="11111111A")
+    second = MemberFactory(cin="11111111A", first_name="Other")
     assert first.internal_id != second.internal_id
     assert len({new_internal_patient_id() for _ in range(2000)}) == 2000
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from cases.models import AccessLog, Case, Status
-from tests.cases.factories import MEMBER_CIN, MEMBER_LAST, open_case
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.factories import MEMBER_CIN, MEMBER_LAST
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ from cases.services.closure import (
 )
 from cases.services.letters import letter_mailed_confirm, letter_send
 from reviewers.models import InformationRequest
-from tests.cases.factories_decision import frozen, signed_case
-from tests.cases.factories_documents import use_private_storage
-from tests.conftest import client_for
+from tests.support.cases import case_at, frozen
+from tests.support.files import use_private_storage
+from tests.support.personas import client_for
 from timelines.models import Clock, ClockAlert, ClockStatus
 from timelines.services import sweep
 
@@ -48,13 +48,13 @@ def _notify_everyone(case, coordinator, capture):
 @pytest.fixture
 def notified_case(coordinator, cmo, django_capture_on_commit_callbacks):
     with frozen():
-        case = signed_case(coordinator, cmo, review_type="retrospective")
+        case = case_at("decided", owner=coordinator, decider=cmo, review_type="retrospective")
     return _notify_everyone(case, coordinator, django_capture_on_commit_callbacks)
 
 
 def test_a_case_is_not_resolved_before_every_party_is_notified(coordinator, cmo):
     with frozen():
-        case = signed_case(coordinator, cmo)
+        case = case_at("decided", owner=coordinator, decider=cmo)
         with pytest.raises(ValidationError) as refused:
             case_resolve(case=case, actor=cmo)
     text = " ".join(refused.value.messages)
@@ -115,7 +115,7 @@ def test_a_case_does_not_close_before_the_tar_attachment_is_confirmed(
 
 def test_a_case_cannot_close_before_it_is_resolved(coordinator, cmo):
     with frozen():
-        case = signed_case(coordinator, cmo)
+        case = case_at("decided", owner=coordinator, decider=cmo)
     with pytest.raises(ValidationError) as refused:
         case_close(case=case, actor=coordinator)
     text = " ".join(refused.value.messages)
@@ -158,8 +158,13 @@ def test_the_tar_bundle_holds_the_summary_and_every_document(
 def expedited_notified(coordinator, cmo, django_capture_on_commit_callbacks):
     """An expedited case with every party notified, and its running appeal clock."""
     with frozen():
-        case = signed_case(
-            coordinator, cmo, review_type="expedited", expedited_criterion="imminent_threat"
+        case = case_at(
+            "decided",
+            owner=coordinator,
+            decider=cmo,
+            review_type="expedited",
+            expedited_criterion="imminent_threat",
+            expedited_determined_by="treating_physician",
         )
     case = _notify_everyone(case, coordinator, django_capture_on_commit_callbacks)
     return case, Clock.objects.get(case=case, name="appeal_resolution")
@@ -200,7 +205,7 @@ def test_the_demo_walk_through_http_from_signed_to_closed(
     coordinator, cmo, django_capture_on_commit_callbacks
 ):
     with frozen():
-        case = signed_case(coordinator, cmo)
+        case = case_at("decided", owner=coordinator, decider=cmo)
         staff, chief = client_for(coordinator), client_for(cmo)
         determination_id = case.determinations.get().pk
         with django_capture_on_commit_callbacks(execute=True):

@@ -13,10 +13,10 @@ from cases.services.determination import (
     determination_sign,
 )
 from notifications.models import Notification
-from tests.cases.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
-from tests.cases.factories_decision import frozen, reviewed_case, signed_case
-from tests.cases.factories_documents import use_private_storage
-from tests.conftest import client_for
+from tests.support.cases import case_at, frozen
+from tests.support.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
+from tests.support.files import use_private_storage
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,14 @@ def _record(case, actor, **overrides):
 
 
 def test_only_the_cmo_or_designee_can_record(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     with pytest.raises(PermissionDenied):
         _record(case, coordinator)
     assert not Determination.objects.exists()
 
 
 def test_only_the_cmo_or_designee_can_sign(coordinator, cmo, administrator):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     draft = _record(case, cmo)
     for user in (coordinator, administrator):
         with pytest.raises(PermissionDenied):
@@ -57,7 +57,7 @@ def test_only_the_cmo_or_designee_can_sign(coordinator, cmo, administrator):
 
 def test_signing_records_the_signer_and_time_and_decides_the_case(coordinator, cmo):
     with frozen():
-        case = reviewed_case(coordinator, cmo)
+        case = case_at("review_received", owner=coordinator, decider=cmo)
         signed = determination_sign(determination=_record(case, cmo), actor=cmo)
     assert signed.signed_by == cmo
     assert signed.signed_at is not None
@@ -69,7 +69,7 @@ def test_signing_records_the_signer_and_time_and_decides_the_case(coordinator, c
 
 
 def test_it_signs_once(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     draft = _record(case, cmo)
     determination_sign(determination=draft, actor=cmo)
     with pytest.raises(ValidationError, match="already signed"):
@@ -77,7 +77,7 @@ def test_it_signs_once(coordinator, cmo):
 
 
 def test_a_draft_can_change_until_signed_then_only_by_amendment(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     _record(case, cmo, rationale="First thoughts.")
     draft = _record(case, cmo, rationale="Better words.")
     assert Determination.objects.count() == 1
@@ -90,7 +90,7 @@ def test_a_draft_can_change_until_signed_then_only_by_amendment(coordinator, cmo
 
 
 def test_the_database_refuses_to_change_or_delete_a_signed_determination(coordinator, cmo):
-    case = signed_case(coordinator, cmo)
+    case = case_at("decided", owner=coordinator, decider=cmo)
     signed = determination_current(case)
     for change in (
         {"rationale": "Quietly rewritten."},
@@ -108,7 +108,7 @@ def test_the_database_refuses_to_change_or_delete_a_signed_determination(coordin
 
 
 def test_the_database_lets_an_unsigned_draft_change(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     draft = _record(case, cmo)
     Determination.objects.filter(pk=draft.pk).update(rationale="Edited draft.")
     draft.refresh_from_db()
@@ -116,7 +116,7 @@ def test_the_database_lets_an_unsigned_draft_change(coordinator, cmo):
 
 
 def test_an_amendment_is_linked_signed_and_becomes_current(coordinator, cmo):
-    case = signed_case(coordinator, cmo, outcome="deny")
+    case = case_at("decided", owner=coordinator, decider=cmo, outcome="deny")
     original = determination_current(case)
     amendment = determination_amend(
         determination=original,
@@ -146,7 +146,7 @@ def test_an_amendment_is_linked_signed_and_becomes_current(coordinator, cmo):
 
 
 def test_an_amendment_needs_a_reason_and_the_decider(coordinator, cmo):
-    case = signed_case(coordinator, cmo)
+    case = case_at("decided", owner=coordinator, decider=cmo)
     current = determination_current(case)
     with pytest.raises(ValidationError, match="reason"):
         determination_amend(
@@ -172,7 +172,7 @@ def test_an_amendment_needs_a_reason_and_the_decider(coordinator, cmo):
 
 
 def test_it_refuses_an_outcome_that_does_not_follow_the_reviewer_as_claimed(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo, recommendation="overturn")
+    case = case_at("review_received", owner=coordinator, decider=cmo, recommendation="overturn")
     with pytest.raises(ValidationError) as refused:
         _record(case, cmo, outcome="deny", follows_imro=True)
     assert "follows_imro" in refused.value.message_dict
@@ -180,14 +180,14 @@ def test_it_refuses_an_outcome_that_does_not_follow_the_reviewer_as_claimed(coor
 
 
 def test_a_modification_says_what_is_approved_instead(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     with pytest.raises(ValidationError) as refused:
         _record(case, cmo, outcome="modify")
     assert "modification" in refused.value.message_dict
 
 
 def test_it_refuses_before_the_review_is_received(coordinator, cmo):
-    from tests.cases.factories import open_case
+    from tests.support.cases import open_case
 
     case = open_case(coordinator)
     with pytest.raises(ValidationError):
@@ -197,7 +197,7 @@ def test_it_refuses_before_the_review_is_received(coordinator, cmo):
 def test_the_owner_is_notified_of_the_signature_without_phi(
     coordinator, cmo, django_capture_on_commit_callbacks
 ):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     with django_capture_on_commit_callbacks(execute=True):
         determination_sign(determination=_record(case, cmo), actor=cmo)
     notification = Notification.objects.get(recipient=coordinator, kind="determination_signed")
@@ -224,7 +224,7 @@ def _form(**overrides):
 
 
 def test_the_cmo_records_and_signs_through_the_case_page(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     client = client_for(cmo)
     page = client.get(f"/cases/{case.pk}/")
     assert b"Record determination" in page.content
@@ -239,7 +239,7 @@ def test_the_cmo_records_and_signs_through_the_case_page(coordinator, cmo):
 
 
 def test_um_staff_cannot_record_or_sign_over_http(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     client = client_for(coordinator)
     assert client.post(f"/cases/{case.pk}/determination/", _form()).status_code == 403
     draft = _record(case, cmo)
@@ -250,7 +250,7 @@ def test_um_staff_cannot_record_or_sign_over_http(coordinator, cmo):
 
 
 def test_the_api_records_signs_and_amends_with_the_same_permissions(coordinator, cmo):
-    case = reviewed_case(coordinator, cmo)
+    case = case_at("review_received", owner=coordinator, decider=cmo)
     url = f"/api/v1/cases/{case.pk}/determinations/"
     body = {"outcome": "deny", "rationale": "Plain words.", "follows_imro": True}
     assert (

@@ -5,13 +5,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cases.models import AccessLog, Document, DocumentKind
-from tests.cases.factories_documents import (
-    make_case,
-    pdf_bytes,
-    stored_files,
-    upload,
-    use_private_storage,
-)
+from tests.support.cases import open_case
+from tests.support.factories import ROSALIND, MemberFactory
+from tests.support.files import pdf_bytes, stored_files, upload, use_private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +19,7 @@ def storage_root(settings, tmp_path):
 
 @pytest.fixture
 def case(coordinator):
-    return make_case(coordinator)
+    return open_case(coordinator, member=MemberFactory(**ROSALIND))
 
 
 def api_for(user) -> APIClient:
@@ -117,6 +113,6 @@ def test_anonymous_callers_get_403_not_a_login_page(case):
 
 def test_a_document_of_another_case_is_404(coordinator, case):
     document_id = _post(api_for(coordinator), case).json()["id"]
-    other = make_case(coordinator, tar_number="TAR-0002")
+    other = open_case(coordinator, member=MemberFactory(**ROSALIND), tar_number="TAR-0002")
     url = reverse("api-document-download", args=[other.pk, document_id])
     assert api_for(coordinator).get(url).status_code == 404

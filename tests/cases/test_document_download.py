@@ -8,8 +8,10 @@ from pypdf import PdfReader
 
 from cases.models import AccessLog, DocumentKind
 from cases.services.documents import document_upload
-from tests.cases.factories_documents import make_case, pdf_bytes, upload, use_private_storage
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.factories import ROSALIND, MemberFactory
+from tests.support.files import pdf_bytes, upload, use_private_storage
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,7 @@ def storage_root(settings, tmp_path):
 
 @pytest.fixture
 def case(coordinator):
-    return make_case(coordinator)
+    return open_case(coordinator, member=MemberFactory(**ROSALIND))
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ def test_roles_without_phi_access_get_403_on_documents(request, document, person
 
 
 def test_a_document_is_only_reachable_through_its_own_case(coordinator, document):
-    other = make_case(coordinator, tar_number="TAR-0002")
+    other = open_case(coordinator, member=MemberFactory(**ROSALIND), tar_number="TAR-0002")
     url = reverse("cases_documents:download", args=[other.pk, document.pk])
     assert client_for(coordinator).get(url).status_code == 404
     assert AccessLog.objects.count() == 0

@@ -7,7 +7,9 @@ from django.test import RequestFactory
 from cases.models import DocumentKind
 from cases.selectors.documents import case_documents_context
 from cases.services.documents import document_supersede, document_upload
-from tests.cases.factories_documents import make_case, pdf_bytes, upload, use_private_storage
+from tests.support.cases import open_case
+from tests.support.factories import ROSALIND, MemberFactory
+from tests.support.files import pdf_bytes, upload, use_private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,7 @@ def _render(case, user) -> str:
 
 
 def test_it_lists_current_versions_with_their_history_and_phi_warnings(coordinator):
-    case = make_case(coordinator)
+    case = open_case(coordinator, member=MemberFactory(**ROSALIND))
     old = document_upload(
         case=case,
         kind=DocumentKind.CLINICAL_DATA,
@@ -51,7 +53,7 @@ def test_it_lists_current_versions_with_their_history_and_phi_warnings(coordinat
 
 
 def test_read_only_roles_see_no_upload_form(administrator, coordinator):
-    case = make_case(coordinator)
+    case = open_case(coordinator, member=MemberFactory(**ROSALIND))
     html = _render(case, administrator)
     assert "Upload a document" not in html
     assert "packet.pdf" in html  # the administrator may read PHI

@@ -11,12 +11,13 @@ from PIL import ImageFile
 
 from cases.models import CaseEvent, Document, DocumentKind, Status
 from cases.services.documents import document_supersede, document_upload, sanitize_original_name
-from tests.cases.factories_documents import (
+from tests.support.cases import open_case
+from tests.support.factories import ROSALIND, MemberFactory
+from tests.support.files import (
     PPTX_MAIN,
     XLSX_MAIN,
     docx_bytes,
     image_bytes,
-    make_case,
     ole_bytes,
     pdf_bytes,
     png_header_claiming,
@@ -25,7 +26,7 @@ from tests.cases.factories_documents import (
     use_private_storage,
     zip_bomb_docx_bytes,
 )
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def storage_root(settings, tmp_path):
 
 @pytest.fixture
 def case(coordinator):
-    return make_case(coordinator)
+    return open_case(coordinator, member=MemberFactory(**ROSALIND))
 
 
 def _upload(case, coordinator, name, data, kind=DocumentKind.CLINICAL_DATA, **extra):

@@ -5,7 +5,7 @@ import pytest
 from cases.checklist import referral_file_checklist, referral_file_missing
 from cases.eligibility import approval_problems, eligibility_problems
 from cases.models import Document, DocumentKind
-from tests.cases.factories import open_case
+from tests.support.cases import open_case
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from cases.models.letters import LetterTemplate
 from cases.services.letter_templates import letter_template_publish
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,17 +8,16 @@ from pypdf import PdfReader
 
 from cases.models import Language, LetterTemplate
 from cases.services.letters import appeal_rights_apply, cited_titles, letter_render
-from tests.cases.factories import make_member
-from tests.cases.factories_decision import (
+from tests.support.cases import (
     DIAGNOSIS_CODE,
-    QUALIFICATIONS,
     REVIEWER_NAME,
     SERVICE_CODE,
     SERVICE_TEXT,
+    case_at,
     frozen,
-    signed_case,
 )
-from tests.cases.factories_documents import use_private_storage
+from tests.support.factories import QUALIFICATIONS, MemberFactory
+from tests.support.files import use_private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def _text(pdf: bytes) -> str:
 
 def _member_letter(coordinator, cmo, **case_options) -> str:
     with frozen():
-        case = signed_case(coordinator, cmo, **case_options)
+        case = case_at("decided", owner=coordinator, decider=cmo, **case_options)
         return _text(letter_render(case=case, party="member").pdf)
 
 
@@ -105,12 +104,12 @@ def test_a_denial_against_the_reviewer_still_brings_the_appeal_rights(coordinato
 
 def test_a_benefit_exclusion_that_is_not_experimental_brings_no_appeal_section(coordinator, cmo):
     with frozen():
-        case = signed_case(coordinator, cmo, benefit_exclusion=True)
+        case = case_at("decided", owner=coordinator, decider=cmo, benefit_exclusion=True)
     assert not appeal_rights_apply(case=case, determination=case.determinations.get())
 
 
 def test_the_spanish_letter_is_in_spanish(coordinator, cmo):
-    text = _member_letter(coordinator, cmo, member=make_member(language=Language.SPANISH))
+    text = _member_letter(coordinator, cmo, member=MemberFactory(language=Language.SPANISH))
     for phrase in (
         "Nuestra decisión",
         "Revisor Independiente Externo",
@@ -126,7 +125,7 @@ def test_the_spanish_letter_is_in_spanish(coordinator, cmo):
 
 def test_the_practitioner_letter_gives_the_analysis_and_determination(coordinator, cmo):
     with frozen():
-        case = signed_case(coordinator, cmo)
+        case = case_at("decided", owner=coordinator, decider=cmo)
         rendered = letter_render(case=case, party="practitioner")
     text = _text(rendered.pdf)
     assert "External Independent Reviewer" in text
@@ -139,7 +138,7 @@ def test_the_practitioner_letter_gives_the_analysis_and_determination(coordinato
 
 def test_a_clean_letter_has_no_problems(coordinator, cmo):
     with frozen():
-        case = signed_case(coordinator, cmo)
+        case = case_at("decided", owner=coordinator, decider=cmo)
         assert letter_render(case=case, party="member").problems == []
 
 

@@ -14,10 +14,10 @@ from cases.services.determination import determination_amend, determination_curr
 from cases.services.documents import document_upload
 from cases.services.letters import letter_mailed_confirm, letter_send, parties_not_notified
 from notifications.models import Notification
-from tests.cases.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
-from tests.cases.factories_decision import PRACTITIONER_NPI, frozen, signed_case
-from tests.cases.factories_documents import pdf_bytes, upload, use_private_storage
-from tests.conftest import client_for
+from tests.support.cases import case_at, frozen
+from tests.support.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST, PRACTITIONER_NPI
+from tests.support.files import pdf_bytes, upload, use_private_storage
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 PHI = (MEMBER_FIRST, MEMBER_LAST, MEMBER_CIN, "1961-07-14", "07/14/1961", "July 14, 1961")
@@ -31,7 +31,7 @@ def _storage(settings, tmp_path):
 @pytest.fixture
 def case(coordinator, cmo):
     with frozen():
-        return signed_case(coordinator, cmo)
+        return case_at("decided", owner=coordinator, decider=cmo)
 
 
 def _send(case, party, actor, capture, **kwargs):
@@ -168,9 +168,10 @@ def test_a_letter_whose_rationale_cites_a_missing_document_is_refused(
     coordinator, cmo, django_capture_on_commit_callbacks
 ):
     with frozen():
-        case = signed_case(
-            coordinator,
-            cmo,
+        case = case_at(
+            "decided",
+            owner=coordinator,
+            decider=cmo,
             rationale="The biopsy in Clinical data 2 shows a low-risk lesion; "
             "see [Second opinion].",
         )

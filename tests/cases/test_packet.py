@@ -6,18 +6,14 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from cases.models import Diagnosis, DocumentKind, RequestedService, ReviewerQuestion
+from cases.models import DocumentKind
 from cases.packet import packet_render
 from cases.phi_scan import phi_kinds_in_text
+from cases.services import ServiceLine
 from cases.services.documents import document_supersede, document_upload
-from tests.cases.factories_documents import (
-    docx_bytes,
-    image_bytes,
-    make_case,
-    pdf_bytes,
-    upload,
-    use_private_storage,
-)
+from tests.support.cases import open_case
+from tests.support.factories import ROSALIND, MemberFactory
+from tests.support.files import docx_bytes, image_bytes, pdf_bytes, upload, use_private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -34,23 +30,19 @@ def storage_root(settings, tmp_path):
 
 @pytest.fixture
 def case(coordinator):
-    case = make_case(
+    return open_case(
         coordinator,
+        member=MemberFactory(**ROSALIND),
+        services=[ServiceLine("78815", "PET imaging, skull base to thigh")],
+        diagnosis_codes=["C34.11"],
+        questions=[
+            "Is PET imaging medically necessary for Ms. Quintero, Rosalind?",
+            "Is the service experimental?",
+        ],
         # Staff typed PHI into the case's own text: the packet must not print it.
         medical_history="Rosalind Quintero (CIN 91234567A, born January 2, 1960) has had ...",
         relevant_information="Lives at 742 Evergreen Terrace; requests PET scan.",
     )
-    RequestedService.objects.create(
-        case=case, code_system="CPT", code="78815", description="PET imaging, skull base to thigh"
-    )
-    Diagnosis.objects.create(
-        case=case, code="C3411", description="Malignant neoplasm of upper lobe"
-    )
-    ReviewerQuestion.objects.create(
-        case=case, position=1, text="Is PET imaging medically necessary for Ms. Quintero, Rosalind?"
-    )
-    ReviewerQuestion.objects.create(case=case, position=2, text="Is the service experimental?")
-    return case
 
 
 def _add(case, user, name, data, kind=DocumentKind.CLINICAL_DATA):
@@ -126,7 +118,7 @@ def test_it_lists_services_diagnoses_questions_and_date_needed(case, coordinator
     for expected in [
         "78815",
         "PET imaging, skull base to thigh",
-        "C3411",
+        "C34.11",
         "Malignant neoplasm of upper lobe",
         "Is the service experimental?",
         "March 20, 2026",

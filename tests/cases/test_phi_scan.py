@@ -6,17 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.models import DocumentKind, Member, ReviewerQuestion
+from cases.models import DocumentKind, Member
 from cases.phi_scan import PhiKind, phi_kinds_in_text, phi_redact, phi_scan
 from cases.services.documents import document_supersede, document_upload
-from tests.cases.factories_documents import (
-    docx_bytes,
-    image_bytes,
-    make_case,
-    pdf_bytes,
-    upload,
-    use_private_storage,
-)
+from tests.support.cases import open_case
+from tests.support.factories import ROSALIND, MemberFactory
+from tests.support.files import docx_bytes, image_bytes, pdf_bytes, upload, use_private_storage
 
 MEMBER = Member(
     first_name="José",
@@ -118,7 +113,9 @@ class TestCaseScan:
 
     @pytest.fixture
     def case(self, coordinator):
-        return make_case(coordinator)  # member Rosalind Quintero, CIN 91234567A, DOB 1960-01-02
+        return open_case(
+            coordinator, member=MemberFactory(**ROSALIND)
+        )  # member Rosalind Quintero, CIN 91234567A, DOB 1960-01-02
 
     def _add(self, case, user, data, kind=DocumentKind.CLINICAL_DATA):
         return document_upload(case=case, kind=kind, uploaded_file=upload("f", data), actor=user)
@@ -157,8 +154,12 @@ class TestCaseScan:
         )
         assert phi_scan(case) == []
 
-    def test_staff_text_is_scanned_too(self, case):
-        ReviewerQuestion.objects.create(case=case, text="Does Rosalind Quintero need this?")
+    def test_staff_text_is_scanned_too(self, coordinator):
+        case = open_case(
+            coordinator,
+            member=MemberFactory(**ROSALIND),
+            questions=["Does Rosalind Quintero need this?"],
+        )
         (finding,) = phi_scan(case)
         assert finding.document_id is None
         assert finding.document_title == "Question 1 for the reviewer"

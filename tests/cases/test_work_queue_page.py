@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Status
-from tests.cases.factories import open_case
-from tests.conftest import client_for
+from tests.support.cases import open_case
+from tests.support.personas import client_for
 from timelines.models import Clock
 from timelines.rules import RULES
 

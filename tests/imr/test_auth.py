@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imr.middleware import BACKGROUND_HEADER
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 
 def _login(client, username, password):

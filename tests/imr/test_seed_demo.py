@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from imr.management.commands.seed_demo import DEMO_USERS
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent
 from reports.forms import last_twelve_months
 from reviewers.models import Assignment, Specialist
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.support.synthetic import cases_generate
 from timelines.models import Clock
 

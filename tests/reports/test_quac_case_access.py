@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Document
-from tests.conftest import client_for
+from tests.support.personas import client_for
 
 # Ordered with the other database tests, before transactional ones flush the roles.
 pytestmark = pytest.mark.django_db

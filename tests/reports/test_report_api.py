@@ -8,8 +8,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from reports.models import ReportRun
-from tests.conftest import client_for
 from tests.reports.conftest import RANGE, assert_no_phi, local
+from tests.support.personas import client_for
 
 # Ordered with the other database tests, before transactional ones flush the roles.
 pytestmark = pytest.mark.django_db

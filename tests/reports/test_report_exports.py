@@ -14,8 +14,8 @@ from reports.exports import report_csv_zip
 from reports.models import ReportRun
 from reports.params import ReportParams
 from reports.selectors import quac_report
-from tests.conftest import client_for
 from tests.reports.conftest import RANGE, assert_no_phi, local
+from tests.support.personas import client_for
 
 # Ordered with the other database tests, before transactional ones flush the roles.
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import client_for
 from tests.reports.conftest import RANGE, Registry, local, make_case, make_registry
+from tests.support.personas import client_for
 
 # Ordered with the other database tests, before transactional ones flush the roles.
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ from cases.services import case_submit
 from imr.roles import Role
 from reviewers import services
 from reviewers.models import Imro, Specialist, Specialty
-from tests.conftest import make_user
+from tests.support.personas import make_user
 
 LA = ZoneInfo("America/Los_Angeles")
 # PHI that must never reach the portal: each is searched for in portal responses.

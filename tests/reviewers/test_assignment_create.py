@@ -8,8 +8,8 @@ from cases.models import CaseEvent
 from imr.errors import Refused
 from reviewers import services
 from reviewers.models import Assignment
-from tests.conftest import client_for
 from tests.reviewers.conftest import NO_CONFLICT, make_case, make_specialist
+from tests.support.personas import client_for
 
 
 @pytest.mark.django_db

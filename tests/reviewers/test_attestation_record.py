@@ -7,8 +7,8 @@ from cases.services import case_submit
 from imr.errors import Refused
 from reviewers import services
 from reviewers.models import Assignment, ConflictAttestation
-from tests.conftest import client_for
 from tests.reviewers.conftest import NO_CONFLICT, make_case
+from tests.support.personas import client_for
 
 
 @pytest.mark.django_db

@@ -10,7 +10,6 @@ from cases.services import case_submit
 from imr.errors import Refused
 from reviewers import services
 from reviewers.models import Submission
-from tests.conftest import client_for
 from tests.reviewers.conftest import (
     NOW,
     PHI_STRINGS,
@@ -18,6 +17,7 @@ from tests.reviewers.conftest import (
     make_specialist,
     ready_to_submit,
 )
+from tests.support.personas import client_for
 from timelines.models import Clock
 
 

@@ -7,8 +7,8 @@ from imr.errors import Refused
 from reviewers import services
 from reviewers.models import ContactLogEntry
 from reviewers.selectors import reviewer_panel_for_case
-from tests.conftest import client_for
 from tests.reviewers.conftest import local, make_case, submitted
+from tests.support.personas import client_for
 
 
 @pytest.mark.django_db

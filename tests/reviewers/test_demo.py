@@ -6,7 +6,7 @@ from imr.roles import Role
 from reviewers.demo import demo_registry_seed
 from reviewers.models import Imro, Specialist
 from reviewers.selectors import registry_rows
-from tests.conftest import make_user
+from tests.support.personas import make_user
 
 
 @pytest.mark.django_db

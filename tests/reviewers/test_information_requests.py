@@ -6,8 +6,8 @@ from cases.models import CaseEvent
 from imr.errors import Refused
 from reviewers import services
 from reviewers.selectors import open_information_requests
-from tests.conftest import client_for
 from tests.reviewers.conftest import make_case, submitted
+from tests.support.personas import client_for
 
 
 @pytest.fixture

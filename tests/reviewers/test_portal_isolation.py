@@ -15,7 +15,6 @@ from cases.models import AccessLog, CaseEvent
 from imr.roles import Role
 from reviewers import services
 from reviewers.models import ConflictAttestation, InformationRequest, Review
-from tests.conftest import client_for, make_user
 from tests.reviewers.conftest import (
     PHI_STRINGS,
     determination_file,
@@ -25,6 +24,7 @@ from tests.reviewers.conftest import (
     make_specialist,
     submitted,
 )
+from tests.support.personas import client_for, make_user
 from tests.urlconf import url_patterns
 
 

@@ -9,7 +9,6 @@ from cases.services import review_record
 from imr.errors import Refused
 from notifications.models import Notification
 from reviewers.models import Review
-from tests.conftest import client_for
 from tests.reviewers.conftest import (
     NOW,
     PHI_STRINGS,
@@ -18,6 +17,7 @@ from tests.reviewers.conftest import (
     make_case,
     submitted,
 )
+from tests.support.personas import client_for
 from timelines.models import Clock
 
 FIELDS = {

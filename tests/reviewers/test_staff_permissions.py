@@ -8,8 +8,8 @@ test_portal_isolation).
 import pytest
 
 from reviewers.models import ContactLogEntry
-from tests.conftest import client_for
 from tests.reviewers.conftest import imro_loop_api, make_case, make_specialist, submitted
+from tests.support.personas import client_for
 from tests.urlconf import url_patterns
 
 STAFF_ROUTES = [

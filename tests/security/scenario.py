@@ -23,9 +23,10 @@ from imr.roles import Role
 from notifications.models import Notification
 from reviewers import services as reviewer_services
 from reviewers.models import Imro, Specialist, Specialty
-from tests.cases.factories import make_member, open_case
-from tests.cases.factories_documents import pdf_bytes, upload
-from tests.conftest import make_user
+from tests.support.cases import open_case
+from tests.support.factories import MemberFactory
+from tests.support.files import pdf_bytes, upload
+from tests.support.personas import make_user
 
 PLAN = ZoneInfo("America/Los_Angeles")
 # The scenario's "now": after the factories' receipt at the plan (Mon 1 June 2026).
@@ -166,8 +167,8 @@ def build_world(capture) -> World:
         charge_retrospective=Decimal("350.00"),
     )
     members = [
-        make_member(),
-        make_member(first_name="Other", last_name="Memberfake", cin="11223344B"),
+        MemberFactory(),
+        MemberFactory(first_name="Other", last_name="Memberfake", cin="11223344B"),
     ]
     cases = []
     with capture(execute=True):

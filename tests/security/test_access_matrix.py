@@ -21,8 +21,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 
-from tests.conftest import make_user
 from tests.security.world import world_fixture
+from tests.support.personas import make_user
 from tests.urlconf import url_patterns
 
 world = world_fixture()

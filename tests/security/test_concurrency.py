@@ -22,10 +22,11 @@ from imr.roles import Role
 from reviewers import services as reviewer_services
 from reviewers.events import ReviewerEvent
 from reviewers.models import Imro, Review, Specialist, Specialty, Submission
-from tests.cases.factories import make_member, open_case
-from tests.cases.factories_documents import pdf_bytes, upload
-from tests.conftest import make_user
 from tests.security.scenario import FAR, NO_CONFLICT, QUALIFICATIONS
+from tests.support.cases import open_case
+from tests.support.factories import MemberFactory
+from tests.support.files import pdf_bytes, upload
+from tests.support.personas import make_user
 from timelines.models import Clock, ClockEvent
 
 # Plain transactional tests: pytest-django runs them after every non-transactional one,
@@ -86,7 +87,7 @@ def staff(transactional_db):
 
 def _ready_case(staff, **overrides) -> Case:
     """Approved, assigned, attested: ready to submit."""
-    member = make_member(cin=f"9{Case.objects.count():07d}Z")
+    member = MemberFactory(cin=f"9{Case.objects.count():07d}Z")
     case = open_case(staff["um1"], member=member, **overrides)
     referral_approve(case=case, actor=staff["cmo1"])
     imro, _ = Imro.objects.get_or_create(
@@ -161,7 +162,7 @@ def _reviewed(staff, **overrides) -> Case:
 
 @pytest.fixture
 def documents(settings, tmp_path):
-    from tests.cases.factories_documents import use_private_storage
+    from tests.support.files import use_private_storage
 
     return use_private_storage(settings, tmp_path)
 
@@ -225,7 +226,7 @@ def test_two_extensions_at_once_make_one_extension(staff, documents):
 
 
 def test_two_approvals_at_once_make_one_approval(staff):
-    case = open_case(staff["um1"], member=make_member())
+    case = open_case(staff["um1"], member=MemberFactory())
     results = race(
         lambda: referral_approve(case=Case.objects.get(pk=case.pk), actor=staff["cmo1"]),
         lambda: referral_approve(case=Case.objects.get(pk=case.pk), actor=staff["cmo2"]),
@@ -265,7 +266,7 @@ def test_two_reviews_received_at_once_record_one(staff, documents):
 
 def test_the_race_helper_really_overlaps_transactions(staff):
     """Guard: two racers blocking on one row lock both finish (no deadlock, no skip)."""
-    case = open_case(staff["um1"], member=make_member())
+    case = open_case(staff["um1"], member=MemberFactory())
 
     def touch():
         from django.db import transaction

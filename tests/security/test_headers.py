@@ -14,7 +14,6 @@ import pytest
 from django.test import Client
 
 from imr.security import CONTENT_SECURITY_POLICY
-from tests.conftest import client_for
 from tests.security.test_access_matrix import (
     ALLOWED_METHODS,
     concrete_path,
@@ -24,6 +23,7 @@ from tests.security.test_access_matrix import (
     all_routes as matrix_routes,
 )
 from tests.security.world import world_fixture
+from tests.support.personas import client_for
 
 world = world_fixture()
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,10 @@ from django.test import Client
 from cases.models import AccessLog, Case, Status
 from imr.roles import Role
 from reviewers.models import Imro, Specialist, Specialty
-from tests.cases.factories import MEMBER_CIN, MEMBER_DOB, MEMBER_FIRST, MEMBER_LAST
-from tests.cases.factories_documents import pdf_bytes, upload, use_private_storage
-from tests.conftest import make_user
 from tests.security.scenario import FAR, NOW, QUALIFICATIONS, RATIONALE
+from tests.support.factories import MEMBER_CIN, MEMBER_DOB, MEMBER_FIRST, MEMBER_LAST
+from tests.support.files import pdf_bytes, upload, use_private_storage
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -345,9 +345,10 @@ def run_journey(people, specialist, capture, settings, tmp_path) -> tuple[Journe
 
 def _open_case_for_sweep(people, settings):
     """A second case left open with its clocks running, for the sweep and the digest."""
-    from tests.cases.factories import make_member, open_case
+    from tests.support.cases import open_case
+    from tests.support.factories import MemberFactory
 
-    member = make_member(first_name=MEMBER_FIRST, last_name=MEMBER_LAST, cin="55667788Q")
+    member = MemberFactory(first_name=MEMBER_FIRST, last_name=MEMBER_LAST, cin="55667788Q")
     return open_case(people["coordinator"], member=member, tar_number="TAR-777002")
 
 

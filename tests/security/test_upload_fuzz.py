@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Case, Document
-from tests.cases.factories_documents import (
+from tests.security.scenario import NOW
+from tests.security.world import world_fixture
+from tests.support.files import (
     docx_bytes,
     image_bytes,
     pdf_bytes,
     png_header_claiming,
     zip_bomb_docx_bytes,
 )
-from tests.security.scenario import NOW
-from tests.security.world import world_fixture
 
 world = world_fixture()
 pytestmark = pytest.mark.django_db
@@ -151,10 +151,11 @@ def _check(world, data: bytes, name: str, content_type: str = "application/pdf")
 
 @pytest.fixture(scope="module")
 def open_world(world, django_db_blocker):
-    from tests.cases.factories import make_member, open_case
+    from tests.support.cases import open_case
+    from tests.support.factories import MemberFactory
 
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        member = make_member(first_name="Fuzz", last_name="Target", cin="12312312F")
+        member = MemberFactory(first_name="Fuzz", last_name="Target", cin="12312312F")
         world.open_case = open_case(world.users["coordinator"], member=member, tar_number="T-F")
     return world
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.timelines.conftest import local
 from timelines.services import sweep
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.timelines.conftest import local, make_case
 from timelines.services import clocks_start
 

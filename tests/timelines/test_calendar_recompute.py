@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.timelines.conftest import LA, local, make_case
 from timelines.models import Clock, ClockEvent, Holiday
 from timelines.services import clocks_start, clocks_stop, holiday_add, holiday_remove

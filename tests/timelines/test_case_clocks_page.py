@@ -7,7 +7,7 @@ import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.timelines.conftest import MEMBER_LAST, local, make_case
 from timelines.selectors import clocks_for_case
 from timelines.services import clocks_start, clocks_stop

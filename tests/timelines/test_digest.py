@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.conftest import client_for, make_user
+from tests.support.personas import client_for, make_user
 from tests.timelines.conftest import MEMBER_FIRST, MEMBER_LAST, local, make_case
 from timelines.services import clocks_start, digest_send
 

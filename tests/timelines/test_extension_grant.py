@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.models import CaseEvent
 from imr.errors import Refused
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.timelines.conftest import local, make_case
 from timelines.models import Clock, ClockEvent
 from timelines.services import clocks_start, extension_grant

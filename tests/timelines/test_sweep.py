@@ -10,7 +10,7 @@ from django.db import connection
 
 from imr.roles import Role
 from notifications.models import Notification
-from tests.conftest import make_user
+from tests.support.personas import make_user
 from tests.timelines.conftest import MEMBER_FIRST, MEMBER_LAST, local, make_case
 from timelines.models import Clock, ClockAlert, ClockEvent, SweepRun
 from timelines.services import clocks_start, sweep

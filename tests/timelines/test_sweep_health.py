@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import client_for
+from tests.support.personas import client_for
 from tests.timelines.conftest import local, make_case
 from timelines.models import SweepRun
 from timelines.services import clocks_start, sweep

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from imr.celery import app
 from imr.roles import Role
-from tests.conftest import make_user
+from tests.support.personas import make_user
 from tests.timelines.conftest import make_case
 from timelines.models import ClockAlert, SweepRun
 from timelines.services import clocks_start

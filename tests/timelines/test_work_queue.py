@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from imr.roles import Role
-from tests.conftest import make_user
+from tests.support.personas import make_user
 from tests.timelines.conftest import local, make_case
 from timelines.selectors import work_queue
 from timelines.services import clocks_start, clocks_stop

@@ -1,4 +1,4 @@
-"""Builders for document tests: a case with a member, and files of every kind.
+"""Files of every kind for upload tests, and a private documents storage per test.
 
 Files are built byte by byte (a tiny PDF writer, a tiny OLE writer) so that tests are
 fast and each file holds exactly what a test looks for.
@@ -7,39 +7,11 @@ fast and each file holds exactly what a test looks for.
 import io
 import struct
 import zipfile
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-
-from cases.models import Case, Member, Practitioner
-
-MEMBER = {
-    "first_name": "Rosalind",
-    "last_name": "Quintero",
-    "cin": "91234567A",
-    "date_of_birth": date(1960, 1, 2),
-    "address_line1": "742 Evergreen Terrace",
-    "city": "Santa Rosa",
-    "postal_code": "95401",
-}
-
-
-def make_case(owner, **case_fields) -> Case:
-    member = Member.objects.create(**MEMBER)
-    practitioner = Practitioner.objects.create(name="Dr. Lena Ortiz", specialty="Oncology")
-    fields = {
-        "tar_number": "TAR-0001",
-        "member": member,
-        "treating_practitioner": practitioner,
-        "specialty": "Oncology",
-        "received_at_plan": datetime(2026, 3, 2, 17, 0, tzinfo=UTC),
-        "owner": owner,
-        **case_fields,
-    }
-    return Case.objects.create(**fields)
 
 
 def use_private_storage(settings, tmp_path: Path) -> Path:
