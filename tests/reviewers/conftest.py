@@ -1,6 +1,6 @@
-"""Cases, registry rows and the IMRO loop built for reviewer tests.
+"""Cases (walked by tests/support), registry rows and the IMRO loop for reviewer tests.
 
-Cases are built with the ORM; the registry's specialty list comes from the data
+The registry's specialty list comes from the data
 migration. Times are fixed: the tests run in March 2026, credentials expire in 2030
 unless a test says otherwise.
 """
@@ -17,18 +17,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.models import (
     Case,
     Circumstance,
-    Diagnosis,
-    Member,
-    Practitioner,
-    ReferralCircumstance,
-    RequestedService,
-    ReviewerQuestion,
-    Status,
 )
-from cases.services import case_submit
+from cases.services import ServiceLine, case_submit
 from imr.roles import Role
 from reviewers import services
 from reviewers.models import Imro, Specialist, Specialty
+from tests.support.cases import approve, open_case
+from tests.support.factories import MemberFactory, PractitionerFactory
 from tests.support.personas import make_user
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -83,39 +78,44 @@ def private_documents(settings, tmp_path):
 
 
 def make_case(*, owner, specialty: str = "Cardiology", complete: bool = True, **extra) -> Case:
-    """A case in 'assembling' with, when complete, every item a–i, a circumstance and the
-    CMO's approval: ready to submit once a reviewer is assigned and has attested."""
-    member = Member.objects.create(**MEMBER)
-    practitioner = Practitioner.objects.create(name="Dr. Treating Example", specialty=specialty)
-    fields = {
+    """A case walked by tests/support: when complete, every item a–i, a circumstance and
+    the CMO's approval (ready to submit once a reviewer is assigned and has attested);
+    otherwise an intake with only the member, the specialty and the receipt."""
+    fields: dict[str, object] = {
         "tar_number": f"TAR-{next(_tar)}",
-        "member": member,
-        "treating_practitioner": practitioner,
         "specialty": specialty,
         "received_at_plan": local(2026, 2, 27, 9, 0),
-        "owner": owner,
-        "status": Status.ASSEMBLING,
     }
     if complete:
         fields |= {
+            "services": [ServiceLine("33361", "Transcatheter valve")],
+            "diagnosis_codes": ["I35.0"],
+            "questions": ["Is the procedure medically necessary?"],
+            "circumstances": [Circumstance.EFFICACY_OR_SCOPE],
             "response_needed_by": date(2026, 3, 20),
             "relevant_information": "Relevant information text.",
             "practitioner_information": "Practitioner letter text.",
             "medical_history": "History text.",
             "clinical_data": "Clinical data text.",
-            "referral_approved_at": local(2026, 2, 27, 12, 0),
         }
-    case = Case.objects.create(**(fields | extra))
+    else:
+        fields |= {
+            "services": [],
+            "diagnosis_codes": [],
+            "questions": [],
+            "circumstances": [],
+            "response_needed_by": None,
+            "relevant_information": "",
+            "practitioner_information": "",
+            "medical_history": "",
+            "clinical_data": "",
+        }
+    practitioner = PractitionerFactory(name="Dr. Treating Example", specialty=specialty)
+    case = open_case(
+        owner, member=MemberFactory(**MEMBER), practitioner=practitioner, **(fields | extra)
+    )
     if complete:
-        approver = make_user(f"approver-{case.pk}", Role.CMO)
-        Case.objects.filter(pk=case.pk).update(referral_approved_by=approver)
-        RequestedService.objects.create(
-            case=case, code_system="CPT", code="33361", description="Transcatheter valve"
-        )
-        Diagnosis.objects.create(case=case, code="I35.0", description="Aortic stenosis")
-        ReviewerQuestion.objects.create(case=case, text="Is the procedure medically necessary?")
-        ReferralCircumstance.objects.create(case=case, circumstance=Circumstance.EFFICACY_OR_SCOPE)
-        case.refresh_from_db()
+        case = approve(case, make_user(f"approver-{case.pk}", Role.CMO))
     return case
 
 

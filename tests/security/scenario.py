@@ -1,4 +1,4 @@
-"""A seeded world for the security tests: two cases taken through the real services.
+"""A seeded world for the security tests: two cases walked by tests/support.
 
 Each case has its own member, its own reviewer (a portal account linked to a specialist),
 a document, a submission, an answered information request, the reviewer's determination,
@@ -8,24 +8,26 @@ object id a URL can take exists on both cases, and swapping them is a real IDOR 
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from cases.models import Case, DocumentKind, Member
-from cases.services import case_submit, referral_approve, review_record
+from cases.models import Case, Member
 from cases.services.closure import case_resolve, tar_bundle_build
-from cases.services.determination import determination_record, determination_sign
-from cases.services.documents import document_upload
-from cases.services.letters import letter_mailed_confirm, letter_send
 from imr.roles import Role
 from notifications.models import Notification
 from reviewers import services as reviewer_services
-from reviewers.models import Imro, Specialist, Specialty
-from tests.support.cases import open_case
-from tests.support.factories import MemberFactory
-from tests.support.files import pdf_bytes, upload
+from reviewers.models import Imro
+from tests.support.cases import (
+    approve,
+    file_document,
+    notify,
+    open_case,
+    receive_review,
+    sign,
+    submit,
+)
+from tests.support.factories import ImroFactory, MemberFactory, SpecialistFactory
 from tests.support.personas import make_user
 
 PLAN = ZoneInfo("America/Los_Angeles")
@@ -50,79 +52,32 @@ class World:
     ids: list[dict[str, int]] = field(default_factory=list)
 
 
-def _specialist(name: str, user, imro: Imro) -> Specialist:
-    specialty, _ = Specialty.objects.get_or_create(name="Dermatology")
-    return Specialist.objects.create(
-        name=name,
-        specialty=specialty,
-        board_certified=True,
-        board_certification_expires=FAR,
-        license_state="CA",
-        license_number=f"A{user.pk:05d}",
-        license_expires=FAR,
-        actively_practicing=True,
+def reviewed_case(*, coordinator, cmo, reviewer_user, imro: Imro, member: Member, tar: str):
+    """The support walk to "submitted" through the portal, a question answered, and the
+    reviewer's determination entered in the portal."""
+    case = approve(open_case(coordinator, member=member, tar_number=tar), cmo)
+    file_document(case)
+    specialist = SpecialistFactory(
+        name=f"Dr. Reviewer {reviewer_user.username}",
         imro=imro,
-        user=user,
+        user=reviewer_user,
         qualifications=QUALIFICATIONS,
     )
-
-
-def reviewed_case(*, coordinator, cmo, reviewer_user, imro: Imro, member: Member, tar: str):
-    """Intake → approval → assignment → attestation → submission → question → review."""
-    case = open_case(coordinator, member=member, tar_number=tar)
-    case.treating_practitioner.email = "office@practice.example.invalid"
-    case.treating_practitioner.npi = "1234567893"
-    case.treating_practitioner.address = "100 Clinic Road\nSanta Rosa, CA 95401"
-    case.treating_practitioner.save()
-    referral_approve(case=case, actor=cmo)
-    specialist = _specialist(f"Dr. Reviewer {reviewer_user.username}", reviewer_user, imro)
-    reviewer_services.assignment_create(
-        case=case, specialist=specialist, actor=coordinator, outside_suggestion_reason="Test."
-    )
-    reviewer_services.attestation_record(
-        case=case, specialist=specialist, actor=coordinator, answers=NO_CONFLICT
-    )
-    document_upload(
-        case=case,
-        kind=DocumentKind.CLINICAL_DATA,
-        uploaded_file=upload("labs.pdf", pdf_bytes(["Biopsy result"])),
-        actor=coordinator,
-    )
-    case_submit(case=case, actor=coordinator)
+    case = submit(case, specialist=specialist, delivery="portal")
     question = reviewer_services.information_request_ask(
         case=case, actor=reviewer_user, question="Any prior imaging?"
     )
     reviewer_services.information_request_answer(
         information_request=question, actor=coordinator, answer="None on file."
     )
-    review_record(
-        case=case,
-        actor=reviewer_user,
-        uploaded_file=upload("determination.pdf", pdf_bytes(["Written determination"])),
-        recommendation="uphold",
-        rationale="No benefit over standard excision.",
-        documents_reviewed="All documents in the packet.",
-        reviewer_qualifications=QUALIFICATIONS,
-        received_via="portal",
-    )
+    receive_review(case, via_portal_by=reviewer_user)
     return Case.objects.get(pk=case.pk)
 
 
 def decided_and_closed(case: Case, *, coordinator, cmo) -> Case:
     """Sign, send both letters, resolve and build the TAR bundle (not closed: the
     attachment and close URLs still have something to refuse or do)."""
-    draft = determination_record(
-        case=case,
-        actor=cmo,
-        outcome="deny",
-        rationale=RATIONALE,
-        criteria_used="The plan's medical policy on skin cancer treatment.",
-        follows_imro=True,
-    )
-    determination_sign(determination=draft, actor=cmo)
-    member_letter = letter_send(case=case, party="member", actor=coordinator)
-    letter_send(case=case, party="practitioner", actor=coordinator)
-    letter_mailed_confirm(letter=member_letter, actor=coordinator)
+    case = notify(sign(case, cmo, rationale=RATIONALE))
     case_resolve(case=case, actor=cmo)
     tar_bundle_build(case=case, actor=coordinator)
     return Case.objects.get(pk=case.pk)
@@ -156,16 +111,7 @@ def build_world(capture) -> World:
         "administrator": make_user("administrator", Role.ADMINISTRATOR),
         "outsider": make_user("outsider", None),
     }
-    imro = Imro.objects.create(
-        name="Test IMRO",
-        contract_start=date(2025, 1, 1),
-        contract_end=FAR,
-        contact_name="Imro Contact",
-        secure_delivery_address="secure@imro.example.invalid",
-        charge_standard=Decimal("400.00"),
-        charge_expedited=Decimal("550.00"),
-        charge_retrospective=Decimal("350.00"),
-    )
+    imro = ImroFactory(name="Test IMRO", secure_delivery_address="secure@imro.example.invalid")
     members = [
         MemberFactory(),
         MemberFactory(first_name="Other", last_name="Memberfake", cin="11223344B"),

@@ -19,12 +19,11 @@ from cases.services import case_submit, referral_approve, review_record
 from cases.services.determination import determination_record, determination_sign
 from imr.errors import Refused
 from imr.roles import Role
-from reviewers import services as reviewer_services
 from reviewers.events import ReviewerEvent
-from reviewers.models import Imro, Review, Specialist, Specialty, Submission
-from tests.security.scenario import FAR, NO_CONFLICT, QUALIFICATIONS
-from tests.support.cases import open_case
-from tests.support.factories import MemberFactory
+from reviewers.models import Review, Specialist, Submission
+from tests.security.scenario import QUALIFICATIONS
+from tests.support.cases import approve, assign, open_case, receive_review
+from tests.support.factories import ImroFactory, MemberFactory, SpecialistFactory
 from tests.support.files import pdf_bytes, upload
 from tests.support.personas import make_user
 from timelines.models import Clock, ClockEvent
@@ -88,42 +87,14 @@ def staff(transactional_db):
 def _ready_case(staff, **overrides) -> Case:
     """Approved, assigned, attested: ready to submit."""
     member = MemberFactory(cin=f"9{Case.objects.count():07d}Z")
-    case = open_case(staff["um1"], member=member, **overrides)
-    referral_approve(case=case, actor=staff["cmo1"])
-    imro, _ = Imro.objects.get_or_create(
-        name="Race IMRO",
-        defaults={
-            "contract_start": timezone.localdate() - timedelta(days=3650),
-            "contract_end": FAR,
-            "contact_name": "Contact",
-            "secure_delivery_address": "secure@imro.example.invalid",
-            "charge_standard": 400,
-            "charge_expedited": 550,
-            "charge_retrospective": 350,
-        },
-    )
-    specialist, _ = Specialist.objects.get_or_create(
+    case = approve(open_case(staff["um1"], member=member, **overrides), staff["cmo1"])
+    specialist = Specialist.objects.filter(name="Dr. Race Reviewer").first() or SpecialistFactory(
         name="Dr. Race Reviewer",
-        defaults={
-            "specialty": Specialty.objects.get_or_create(name="Dermatology")[0],
-            "board_certified": True,
-            "board_certification_expires": FAR,
-            "license_state": "CA",
-            "license_number": "A55555",
-            "license_expires": FAR,
-            "actively_practicing": True,
-            "imro": imro,
-            "user": staff["reviewer"],
-            "qualifications": QUALIFICATIONS,
-        },
+        imro=ImroFactory(name="Race IMRO"),
+        user=staff["reviewer"],
+        qualifications=QUALIFICATIONS,
     )
-    reviewer_services.assignment_create(
-        case=case, specialist=specialist, actor=staff["um1"], outside_suggestion_reason="Race."
-    )
-    reviewer_services.attestation_record(
-        case=case, specialist=specialist, actor=staff["um1"], answers=NO_CONFLICT
-    )
-    return Case.objects.get(pk=case.pk)
+    return assign(case, specialist=specialist)
 
 
 def test_two_users_submitting_the_same_case_make_one_submission(staff):
@@ -147,17 +118,7 @@ def test_two_users_submitting_the_same_case_make_one_submission(staff):
 def _reviewed(staff, **overrides) -> Case:
     case = _ready_case(staff, **overrides)
     case_submit(case=case, actor=staff["um1"])
-    review_record(
-        case=Case.objects.get(pk=case.pk),
-        actor=staff["reviewer"],
-        uploaded_file=upload("determination.pdf", pdf_bytes(["Written determination"])),
-        recommendation="uphold",
-        rationale="No benefit over standard excision.",
-        documents_reviewed="All documents in the packet.",
-        reviewer_qualifications=QUALIFICATIONS,
-        received_via="portal",
-    )
-    return Case.objects.get(pk=case.pk)
+    return receive_review(case, via_portal_by=staff["reviewer"])
 
 
 @pytest.fixture

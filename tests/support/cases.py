@@ -3,7 +3,7 @@
 `open_case(owner)` is intake; `case_at(status, owner=…, decider=…)` walks the same
 services a coordinator and a CMO use, step by step, to any status a case can reach:
 
-    intake → assembling (referral approved, a clinical note filed) → submitted (a
+    intake → assembling (referral approved) → submitted (a
     reviewer assigned and attested, the file sent) → review_received (the reviewer's
     written determination recorded) → decided (the CMO's determination signed) →
     notified (both letters sent, the mailed one confirmed) → resolved → closed;
@@ -160,20 +160,31 @@ def _at(case: Case, offset: timedelta):
 
 
 def approve(case: Case, decider) -> Case:
-    """The CMO approves the referral; the coordinator files a clinical note."""
+    """The CMO (or a Physician Designee) approves the referral to IMR."""
     with _at(case, WALK.approved):
-        case = referral_approve(case=case, actor=decider)
-        document_upload(
-            case=case,
-            kind=DocumentKind.CLINICAL_DATA,
-            uploaded_file=upload("clinical-note.pdf", pdf_bytes(["Synthetic clinical note"])),
-            actor=case.owner,
-        )
+        referral_approve(case=case, actor=decider)
     return Case.objects.get(pk=case.pk)
 
 
-def submit(case: Case, *, specialist: Specialist | None = None, delivery: str = "email") -> Case:
-    """Assign a reviewer, record their clean attestation and send the file."""
+def file_document(
+    case: Case,
+    *,
+    kind: str = DocumentKind.CLINICAL_DATA,
+    name: str = "labs.pdf",
+    text: str = "Biopsy result",
+) -> Case:
+    """The coordinator files a one-page PDF on the case (a clinical note by default)."""
+    document_upload(
+        case=case,
+        kind=kind,
+        uploaded_file=upload(name, pdf_bytes([text])),
+        actor=case.owner,
+    )
+    return case
+
+
+def assign(case: Case, *, specialist: Specialist | None = None) -> Case:
+    """Assign a reviewer and record their clean conflict attestation: ready to submit."""
     owner = case.owner
     specialist = specialist or SpecialistFactory(
         name=REVIEWER_NAME, specialty_name=case.specialty or "Dermatology"
@@ -186,30 +197,42 @@ def submit(case: Case, *, specialist: Specialist | None = None, delivery: str = 
             outside_suggestion_reason="Test data: the test chooses the reviewer.",
         )
         attestation_record(case=case, specialist=specialist, actor=owner, answers=NO_CONFLICT)
-        case_submit(case=case, actor=owner, delivery=delivery)
     return Case.objects.get(pk=case.pk)
 
 
-def receive_review(case: Case, *, recommendation: str = "uphold") -> Case:
-    """UM staff record the reviewer's written determination (received by e-mail)."""
+def submit(case: Case, *, specialist: Specialist | None = None, delivery: str = "email") -> Case:
+    """Assign a reviewer (see `assign`) and send the file."""
+    case = assign(case, specialist=specialist)
+    with _at(case, WALK.submitted):
+        case_submit(case=case, actor=case.owner, delivery=delivery)
+    return Case.objects.get(pk=case.pk)
+
+
+def receive_review(case: Case, *, recommendation: str = "uphold", via_portal_by=None) -> Case:
+    """The reviewer's written determination recorded: by UM staff at the walk's moment
+    (received by e-mail), or, with `via_portal_by` (the reviewer's account), entered in
+    the portal now."""
     practitioner = case.treating_practitioner
     practitioner.email = practitioner.email or PRACTITIONER_EMAIL
     practitioner.npi = practitioner.npi or PRACTITIONER_NPI
     practitioner.address = practitioner.address or "100 Clinic Road\nSanta Rosa, CA 95401"
     practitioner.save()
     specialist = case.assignments.select_related("specialist").latest("assigned_at").specialist
-    with _at(case, WALK.review_received):
-        review_record(
-            case=case,
-            actor=case.owner,
-            uploaded_file=upload("determination.pdf", pdf_bytes(["Written determination"])),
-            recommendation=recommendation,
-            rationale=REVIEW_RATIONALE,
-            documents_reviewed="All documents in the packet.",
-            reviewer_qualifications=specialist.qualifications,
-            received_via="staff",
-            received_at=timezone.now(),
-        )
+    fields = {
+        "case": case,
+        "uploaded_file": upload("determination.pdf", pdf_bytes(["Written determination"])),
+        "recommendation": recommendation,
+        "rationale": REVIEW_RATIONALE,
+        "documents_reviewed": "All documents in the packet.",
+        "reviewer_qualifications": specialist.qualifications,
+    }
+    if via_portal_by is not None:
+        review_record(actor=via_portal_by, received_via="portal", **fields)
+    else:
+        with _at(case, WALK.review_received):
+            review_record(
+                actor=case.owner, received_via="staff", received_at=timezone.now(), **fields
+            )
     return Case.objects.get(pk=case.pk)
 
 

@@ -1,14 +1,19 @@
-"""Cases built with the ORM (the cases services are written elsewhere), and helpers."""
+"""Cases for the clock tests, from intake through tests/support, and helpers."""
 
 import itertools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 
-from cases.models import Case, Member, Practitioner
-from imr.roles import sync_role_groups
+from cases.models import Case
+from cases.services import referral_approve
+from imr.roles import Role, sync_role_groups
+from tests.support.cases import case_at, open_case
+from tests.support.factories import MemberFactory, PractitionerFactory
+from tests.support.personas import make_user
 
 LA = ZoneInfo("America/Los_Angeles")
 # A name that must never leave the plan: tests assert it is absent from e-mails.
@@ -25,30 +30,50 @@ def make_case(
     owner,
     review_type: str = "standard",
     received_at: datetime | None = None,
-    status: str = "submitted",
+    status: str = "intake",
+    decider=None,
     **extra: object,
 ) -> Case:
-    member = Member.objects.create(
+    """A case from intake (tests/support), its clocks left to the test: the clock tests
+    drive the engine (clocks_start / clocks_stop) themselves. With another `status`, the
+    case is walked there first; `referral_approved_at` approves it at that moment."""
+    fields: dict[str, object] = {
+        "tar_number": f"TAR-{next(_tar)}",
+        "specialty": "Cardiology",
+        "review_type": review_type,
+        "received_at_plan": received_at or local(2026, 3, 2, 9, 0),
+        "response_needed_by": None,
+    }
+    if review_type == "expedited":
+        fields |= {
+            "expedited_criterion": "imminent_threat",
+            "expedited_determined_by": "treating_physician",
+        }
+    approved_at = extra.pop("referral_approved_at", None)
+    member = MemberFactory(
         first_name=MEMBER_FIRST,
         last_name=MEMBER_LAST,
         cin="98765432A",
         date_of_birth=date(1961, 4, 5),
         address_line1="12 Orchard Lane",
         city="Santa Rosa",
-        postal_code="95401",
     )
-    practitioner = Practitioner.objects.create(name="Dr. Treating", specialty="Cardiology")
-    return Case.objects.create(
-        tar_number=f"TAR-{next(_tar)}",
-        member=member,
-        treating_practitioner=practitioner,
-        specialty="Cardiology",
-        review_type=review_type,
-        received_at_plan=received_at or local(2026, 3, 2, 9, 0),
-        owner=owner,
-        status=status,
-        **extra,
-    )
+    practitioner = PractitionerFactory(name="Dr. Treating", specialty="Cardiology")
+    if status != "intake":
+        decider = decider or make_user(f"cmo-{next(_tar)}", Role.CMO)
+        return case_at(
+            status,
+            owner=owner,
+            decider=decider,
+            member=member,
+            practitioner=practitioner,
+            **(fields | extra),
+        )
+    case = open_case(owner, member=member, practitioner=practitioner, **(fields | extra))
+    if approved_at is not None:
+        with time_machine.travel(approved_at, tick=False):
+            case = referral_approve(case=case, actor=make_user(f"cmo-{case.pk}", Role.CMO))
+    return case
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ NOW = local(2026, 3, 9, 12, 0)  # Monday noon
 
 @pytest.fixture
 def cases(coordinator):
-    def imro_case(received, owner=coordinator, status="submitted"):
+    def imro_case(received, owner=coordinator, status="intake"):
         case = make_case(owner=owner, status=status)
         clocks_start(case=case, trigger="imro_receipt", at=received)
         return case
