@@ -179,6 +179,14 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imr-desk@plan.invalid")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# An SMTP call that hangs is cut after this many seconds, so a claim's lease (below) can
+# be sized to outlast any send started inside it.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 30, minimum=1)
+# R-SEC-9: a worker's claim on a batch of notification e-mails lasts this long; after it,
+# a claim held by a killed process is taken over by the next retry run.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env_int(
+    "NOTIFICATION_EMAIL_LEASE_SECONDS", 600, minimum=2 * EMAIL_TIMEOUT + 1
+)
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker on the local filesystem that
 # needs no server (worker and beat on one machine share the folder).
