@@ -194,6 +194,17 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # R-SEC-10: with the RedBeat scheduler (production) beat's schedule lives in Redis and
+    # a second beat waits on this lock; the holder renews it every tick (at most
+    # CELERY_BEAT_MAX_INTERVAL); if the holder dies, a standby takes over once it expires.
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_REDIS_OPTIONS: dict[str, object] = {}
+    CELERY_REDBEAT_KEY_PREFIX = env_str("BEAT_KEY_PREFIX", "imr:beat")
+    CELERY_REDBEAT_LOCK_KEY = f"{CELERY_REDBEAT_KEY_PREFIX}:lock"
+    CELERY_BEAT_MAX_INTERVAL = 30
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int(
+        "BEAT_LOCK_TIMEOUT_SECONDS", 5 * CELERY_BEAT_MAX_INTERVAL, minimum=2
+    )
 else:
     CELERY_BROKER_URL = "filesystem://"
     for _folder in ("queue", "processed", "control"):
@@ -215,7 +226,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 from celery.schedules import crontab  # noqa: E402  (kept inside this block on purpose)
 
-# Beat runs as a single process (see docs/timelines.md); schedules are in UTC.
+# One beat schedules at a time (production: RedBeat's lock, above); schedules are in UTC.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "imr.tasks.heartbeat", "schedule": 60.0},
     # R-DL-11: expedited (hour) clocks at least every 5 minutes.

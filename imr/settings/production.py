@@ -25,3 +25,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# R-SEC-10: beat keeps its schedule in Redis under a lock, so two beat replicas are safe:
+# the one holding CELERY_REDBEAT_LOCK_KEY schedules, the other waits (imr/settings/base.py).
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
