@@ -158,7 +158,7 @@ def notifications_email(*, notification_ids: list[int]) -> int:
             if timezone.now() >= claimed_at + send_window:
                 _release([n.pk for n in claimed[position:]], claimed_at=claimed_at)
                 logger.warning("e-mail claim ran out of time; %d released", len(claimed) - position)
-                return sent
+                break  # the next batch gets a claim (and a lease) of its own
             try:
                 email_send(
                     to=notification.recipient.email,
