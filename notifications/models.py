@@ -31,7 +31,11 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # R-SEC-9: when the mail server accepted the e-mail (never re-sent once set) ...
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # ... and when a worker claimed it for sending; a claim older than the lease
+    # (NOTIFICATION_EMAIL_LEASE_SECONDS) belonged to a process that died, and is retaken.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -52,7 +56,13 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 name="notification_unread_idx",
                 condition=models.Q(read_at=None),
-            )
+            ),
+            # The retry job's scan: unsent rows by age.
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent_idx",
+                condition=models.Q(emailed_at=None),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +18,7 @@ from notifications.email import email_send
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+# Small claims: a batch a killed worker held waits one lease before it is retaken.
 _CLAIM_SIZE = 100
 _PENDING_BATCH = 5000
 
@@ -132,15 +133,32 @@ def notifications_send_bulk(*, drafts: list[NotificationDraft]) -> list[int]:
 
 
 def notifications_email(*, notification_ids: list[int]) -> int:
-    """E-mail each notification not yet e-mailed; returns how many were sent.
+    """E-mail each notification not yet e-mailed, at least once; returns how many were sent.
 
-    Rows are claimed by one conditional UPDATE … RETURNING before sending, so two workers
-    (or a retry) never send the same notification twice. A failed send releases its claim.
+    R-SEC-9. Rows are claimed in small batches by one conditional UPDATE … RETURNING that
+    stamps `email_claimed_at`, so two workers never hold the same row at once. Each
+    e-mail is marked sent (`emailed_at`) in its own short transaction as soon as the mail
+    server accepted it, and a sent row is never claimed again. A process killed mid-batch
+    leaves its unsent rows claimed; once the lease (NOTIFICATION_EMAIL_LEASE_SECONDS) has
+    run out, the retry job claims and sends them. The one duplicate possible is the
+    message in flight at the crash: accepted by the server, not yet marked sent.
+
+    A worker starts a send only while its claim has more than EMAIL_TIMEOUT left, so a
+    send begun inside the lease ends (or times out) before anyone may retake the row;
+    the rest of a slow batch is released for the next run. A failed send releases its row.
+    Call it outside a transaction (after commit, or from a task): each mark must commit.
     """
     sent = 0
-    # Small claims: a worker killed while sending loses at most one claim's unsent rows.
+    lease = timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
+    send_window = lease - timedelta(seconds=settings.EMAIL_TIMEOUT)
     for start in range(0, len(notification_ids), _CLAIM_SIZE):
-        for notification in _claim(notification_ids[start : start + _CLAIM_SIZE]):
+        claimed_at = timezone.now()
+        claimed = _claim(notification_ids[start : start + _CLAIM_SIZE], claimed_at=claimed_at)
+        for position, notification in enumerate(claimed):
+            if timezone.now() >= claimed_at + send_window:
+                _release([n.pk for n in claimed[position:]], claimed_at=claimed_at)
+                logger.warning("e-mail claim ran out of time; %d released", len(claimed) - position)
+                break  # the next batch gets a claim (and a lease) of its own
             try:
                 email_send(
                     to=notification.recipient.email,
@@ -148,23 +166,30 @@ def notifications_email(*, notification_ids: list[int]) -> int:
                     body=_email_body(notification),
                 )
             except Exception:
-                Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+                _release([notification.pk], claimed_at=claimed_at)
                 logger.exception("e-mail for notification %s failed", notification.pk)
                 continue
+            with transaction.atomic():
+                Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
+                    emailed_at=timezone.now()
+                )
             sent += 1
     return sent
 
 
 def notifications_email_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """E-mail notifications whose after-commit send never happened (R-NOT-4).
+    """E-mail notifications whose after-commit send never happened or died (R-NOT-4, R-SEC-9).
 
     The send after commit runs in the process that committed; if that process dies
-    first (a worker killed mid-sweep, SMTP down), the rows stay with emailed_at empty.
-    This picks them up; the claim keeps it from racing the after-commit send.
+    first or mid-batch (a worker killed mid-sweep, SMTP down), the rows stay with
+    emailed_at empty. This picks up those never claimed and those whose claim's lease
+    ran out; the claim keeps it from racing a live sender.
     """
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
     ids = list(
-        Notification.objects.filter(emailed_at=None, created_at__lte=cutoff)
+        Notification.objects.filter(emailed_at=None, created_at__lte=now - older_than)
+        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lte=stale))
         .exclude(recipient__email="")
         .order_by("pk")
         .values_list("pk", flat=True)[:_PENDING_BATCH]
@@ -172,22 +197,33 @@ def notifications_email_pending(*, older_than: timedelta = timedelta(minutes=2))
     return notifications_email(notification_ids=ids)
 
 
-def _claim(ids: list[int]) -> list[Notification]:
-    """Mark unsent rows of recipients with an address as sent; return the rows claimed."""
+def _claim(ids: list[int], *, claimed_at: datetime) -> list[Notification]:
+    """Claim unsent rows of recipients with an address that no live lease holds."""
     if not ids:
         return []
     table = Notification._meta.db_table
     users = get_user_model()._meta.db_table
     placeholders = ", ".join(["%s"] * len(ids))
+    stale = claimed_at - timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
     sql = (
-        f"UPDATE {table} SET emailed_at = %s WHERE id IN ({placeholders}) "  # noqa: S608
-        f"AND emailed_at IS NULL AND recipient_id IN (SELECT id FROM {users} WHERE email <> '') "
+        f"UPDATE {table} SET email_claimed_at = %s WHERE id IN ({placeholders}) "  # noqa: S608
+        "AND emailed_at IS NULL AND (email_claimed_at IS NULL OR email_claimed_at <= %s) "
+        f"AND recipient_id IN (SELECT id FROM {users} WHERE email <> '') "
         "RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), *ids])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [claimed_at, *ids, stale])
         claimed = [row[0] for row in cursor.fetchall()]
-    return list(Notification.objects.filter(pk__in=claimed).select_related("recipient"))
+    return list(
+        Notification.objects.filter(pk__in=claimed).select_related("recipient").order_by("pk")
+    )
+
+
+def _release(ids: list[int], *, claimed_at: datetime) -> None:
+    """Give back rows this claim still holds and did not send, for the next run."""
+    Notification.objects.filter(pk__in=ids, emailed_at=None, email_claimed_at=claimed_at).update(
+        email_claimed_at=None
+    )
 
 
 def _email_body(notification: Notification) -> str:

@@ -179,6 +179,14 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imr-desk@plan.invalid")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# An SMTP call that hangs is cut after this many seconds, so a claim's lease (below) can
+# be sized to outlast any send started inside it.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 30, minimum=1)
+# R-SEC-9: a worker's claim on a batch of notification e-mails lasts this long; after it,
+# a claim held by a killed process is taken over by the next retry run.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env_int(
+    "NOTIFICATION_EMAIL_LEASE_SECONDS", 600, minimum=2 * EMAIL_TIMEOUT + 1
+)
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker on the local filesystem that
 # needs no server (worker and beat on one machine share the folder).
@@ -186,6 +194,17 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # R-SEC-10: with the RedBeat scheduler (production) beat's schedule lives in Redis and
+    # a second beat waits on this lock; the holder renews it every tick (at most
+    # CELERY_BEAT_MAX_INTERVAL); if the holder dies, a standby takes over once it expires.
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_REDIS_OPTIONS: dict[str, object] = {}
+    CELERY_REDBEAT_KEY_PREFIX = env_str("BEAT_KEY_PREFIX", "imr:beat")
+    CELERY_REDBEAT_LOCK_KEY = f"{CELERY_REDBEAT_KEY_PREFIX}:lock"
+    CELERY_BEAT_MAX_INTERVAL = 30
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int(
+        "BEAT_LOCK_TIMEOUT_SECONDS", 5 * CELERY_BEAT_MAX_INTERVAL, minimum=2
+    )
 else:
     CELERY_BROKER_URL = "filesystem://"
     for _folder in ("queue", "processed", "control"):
@@ -207,7 +226,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 from celery.schedules import crontab  # noqa: E402  (kept inside this block on purpose)
 
-# Beat runs as a single process (see docs/timelines.md); schedules are in UTC.
+# One beat schedules at a time (production: RedBeat's lock, above); schedules are in UTC.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "imr.tasks.heartbeat", "schedule": 60.0},
     # R-DL-11: expedited (hour) clocks at least every 5 minutes.

@@ -18,10 +18,18 @@ if not REDIS_URL:
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# R-SEC-10: X-Forwarded-Proto is believed only when a TLS proxy is said to be in front
+# (BEHIND_TLS_PROXY=true, as in docker-compose.yml, where gunicorn listens only on the
+# proxy's network and its --forwarded-allow-ips names the proxy). Otherwise Django takes
+# the scheme from the server (gunicorn sets it from the header only for trusted peers).
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# R-SEC-10: beat keeps its schedule in Redis under a lock, so two beat replicas are safe:
+# the one holding CELERY_REDBEAT_LOCK_KEY schedules, the other waits (imr/settings/base.py).
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
