@@ -42,8 +42,9 @@ def make_case(
         "specialty": "Cardiology",
         "review_type": review_type,
         "received_at_plan": received_at or local(2026, 3, 2, 9, 0),
-        "response_needed_by": None,
     }
+    if status == "intake":
+        fields["response_needed_by"] = None  # no response-needed clock unless asked
     if review_type == "expedited":
         fields |= {
             "expedited_criterion": "imminent_threat",

@@ -21,7 +21,9 @@ def test_plan_receipt_starts_the_retrospective_appeal_decision(coordinator):
     case = make_case(
         owner=coordinator, review_type="retrospective", received_at=local(2026, 6, 1, 9)
     )
-    started = clocks_start(case=case, trigger="plan_receipt")
+    # Intake started it (case_create); starting again changes nothing.
+    assert clocks_start(case=case, trigger="plan_receipt") == []
+    started = list(Clock.objects.filter(case=case, trigger="plan_receipt"))
     assert [c.name for c in started] == ["appeal_decision"]
     # Seeded calendar: Juneteenth Fri 06-19 and Independence Day observed Fri 07-03.
     assert dues(case) == {"appeal_decision": "2026-07-15T23:59:59-07:00"}
@@ -39,6 +41,7 @@ def test_imro_receipt_starts_target_and_limit_and_stops_file_assembly(coordinato
     clocks_start(case=case, trigger="referral_approval", actor=cmo)
     clocks_start(case=case, trigger="imro_receipt", at=local(2026, 6, 10, 14))
     assert dues(case) == {
+        "appeal_decision": "2026-07-15T23:59:59-07:00",  # started at intake
         "file_assembly": "2026-06-10T23:59:59-07:00",
         "imro_determination_target": "2026-06-17T23:59:59-07:00",
         "imro_determination_limit": "2026-06-22T23:59:59-07:00",

@@ -102,8 +102,9 @@ def _wait_for(predicate, seconds: float = 60) -> bool:
 def _expedited_case_past_due():
     owner = make_user("owner", Role.UM_STAFF)
     make_user("cmo", Role.CMO)
-    case = make_case(owner=owner, review_type="expedited")
-    clocks_start(case=case, trigger="imro_receipt", at=timezone.now() - timedelta(hours=30))
+    received = timezone.now() - timedelta(hours=30)
+    case = make_case(owner=owner, review_type="expedited", received_at=received)
+    clocks_start(case=case, trigger="imro_receipt", at=received)
     return case
 
 
