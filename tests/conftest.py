@@ -6,6 +6,7 @@ administrator, and an outsider (an account with no role).
 """
 
 import importlib
+import time
 
 import pytest
 from django.apps import apps as django_apps
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from imr.reauth import SESSION_KEY as REAUTH_SESSION_KEY
 from imr.roles import ROLE_GRANTS, Role, sync_role_groups
 
 PASSWORD = "correct-horse-battery-staple-7"
@@ -117,7 +119,13 @@ def outsider(db):
     return make_user("outsider", None)
 
 
-def client_for(user) -> Client:
+def client_for(user, *, reauthenticated: bool = True) -> Client:
+    """A client signed in as `user`, as after typing the password (so signature acts
+    work, R-SEC-2); `reauthenticated=False` for a session whose password entry is stale."""
     client = Client()
     client.force_login(user)
+    if reauthenticated:
+        session = client.session
+        session[REAUTH_SESSION_KEY] = time.time()
+        session.save()
     return client

@@ -5,14 +5,29 @@ from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from imr.api import ApiAuthMixin
+from imr.roles import is_plan_staff
+
+
+class PlanStaffOnly(BasePermission):
+    """The plan's staff roles (imr.roles.is_plan_staff); not reviewers, not an account
+    without a role. The schema maps every endpoint and field: nobody else needs it."""
+
+    message = "The API schema is for the plan's staff."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return is_plan_staff(request.user)
 
 
 class SchemaView(ApiAuthMixin, SpectacularAPIView):
-    """The OpenAPI 3 schema, for any logged-in user or token (401 otherwise)."""
+    """The OpenAPI 3 schema, for staff roles: 401 without a session or token, 403 for a
+    reviewer or an account with no role."""
+
+    permission_classes = [IsAuthenticated, PlanStaffOnly]
 
 
 @extend_schema(exclude=True)
@@ -37,7 +52,11 @@ urlpatterns = [
     # script as a file, which the Content-Security-Policy (script-src 'self') allows.
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", permission_classes=[IsAuthenticated, PlanStaffOnly]
+            )
+        ),
         name="api-docs",
     ),
     # Last: anything under /api/v1/ that no route above matched.

@@ -17,6 +17,8 @@ if not REDIS_URL:
     raise ImproperlyConfigured("Production needs Redis for Celery and the cache: set REDIS_URL.")
 
 DEBUG = False
+# Every staff role signs in with a second factor in production (R-SEC-8).
+OTP_REQUIRED = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
