@@ -47,8 +47,8 @@ class DeterminationSignView(ApiAuthMixin, APIView):
     @extend_schema(request=None, responses={200: DeterminationSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="decide_cases")
-        require_recent_reauthentication(request, act="sign a determination")
         determination = get_object_or_404(case.determinations, pk=pk)
+        require_recent_reauthentication(request, act="sign a determination")
         result = determination_sign(determination=determination, actor=request.user)
         return Response(DeterminationSerializer(result).data, status=status.HTTP_200_OK)
 
@@ -59,8 +59,8 @@ class DeterminationAmendView(ApiAuthMixin, APIView):
     @extend_schema(request=AmendmentInputSerializer, responses={201: DeterminationSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="decide_cases")
-        require_recent_reauthentication(request, act="sign an amendment")
         determination = get_object_or_404(case.determinations, pk=pk)
+        require_recent_reauthentication(request, act="sign an amendment")
         form = AmendmentInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         result = determination_amend(

@@ -12,5 +12,5 @@ urlpatterns = [
     path("second-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("reauthenticate/", views.reauthenticate, name="reauthenticate"),
     path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/revoke/", views.token_revoke, name="token_revoke"),
 ]

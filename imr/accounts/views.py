@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -163,8 +163,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    if api_token_revoke(token=token, actor=request.user):
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revoke one of your own tokens (the `token` field: its id)."""
+    token_id = request.POST.get("token", "")
+    token = (
+        ApiToken.objects.filter(pk=int(token_id), user=request.user).first()
+        if token_id.isdigit()
+        else None
+    )
+    if token is None:
+        messages.error(request, "You have no such token.")
+    elif api_token_revoke(token=token, actor=request.user):
         messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("account:tokens")
