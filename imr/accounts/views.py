@@ -2,6 +2,7 @@
 and the person's own API tokens (R-SEC-2, R-SEC-8)."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -60,7 +61,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator app or a recovery code."""
     if not second_factor.has_authenticator(request.user):
-        return redirect(f"{reverse('account:enrol')}?next={_next(request)}")
+        return redirect(f"{reverse('account:enrol')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"]):

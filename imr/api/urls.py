@@ -7,9 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imr.api import ApiAuthMixin
+from imr.api.errors import PROBLEM_CONTENT_TYPE
+from imr.api.renderers import JSONRenderer
 from imr.roles import is_plan_staff
 
 
@@ -23,9 +26,27 @@ class PlanStaffOnly(BasePermission):
         return is_plan_staff(request.user)
 
 
-class SchemaView(ApiAuthMixin, SpectacularAPIView):
+class ProblemsAsJson:
+    """Errors as JSON problem documents even from views that render YAML or HTML."""
+
+    def finalize_response(
+        self, request: Request, response: object, *args: object, **kwargs: object
+    ) -> object:
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = PROBLEM_CONTENT_TYPE
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+class SchemaView(ProblemsAsJson, ApiAuthMixin, SpectacularAPIView):
     """The OpenAPI 3 schema, for staff roles: 401 without a session or token, 403 for a
     reviewer or an account with no role."""
+
+    permission_classes = [IsAuthenticated, PlanStaffOnly]
+
+
+class DocsView(ProblemsAsJson, SpectacularSwaggerSplitView):
+    """The Swagger page, for the same roles as the schema."""
 
     permission_classes = [IsAuthenticated, PlanStaffOnly]
 
@@ -52,11 +73,7 @@ urlpatterns = [
     # script as a file, which the Content-Security-Policy (script-src 'self') allows.
     path(
         "docs/",
-        login_required(
-            SpectacularSwaggerSplitView.as_view(
-                url_name="api-schema", permission_classes=[IsAuthenticated, PlanStaffOnly]
-            )
-        ),
+        login_required(DocsView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
     # Last: anything under /api/v1/ that no route above matched.

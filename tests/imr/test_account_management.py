@@ -77,5 +77,12 @@ def test_the_api_schema_is_for_staff_roles(request, persona, status):
     assert client_for(user).get("/api/v1/schema/").status_code == status
 
 
+def test_a_reviewer_is_told_why_in_a_problem_document(reviewer):
+    for url in ("/api/v1/schema/", "/api/v1/docs/"):
+        response = client_for(reviewer).get(url)
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["detail"] == "The API schema is for the plan's staff."
+
+
 def test_the_api_schema_needs_sign_in():
     assert Client().get("/api/v1/schema/").status_code == 401

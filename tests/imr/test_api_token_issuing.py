@@ -2,9 +2,11 @@
 issued it for; every token expires; last use is recorded at most once a minute."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -123,3 +125,9 @@ def test_a_person_revokes_only_their_own_tokens(cmo, coordinator):
     assert _bearer(key).get("/api/v1/cases/").status_code == 401
     page = client.get(reverse("account:tokens")).content.decode()
     assert "theirs" not in page
+
+
+def test_the_command_refuses_a_persons_account(cmo):
+    with pytest.raises(CommandError, match="cmo is not a service account"):
+        call_command("api_token", "issue", "--user", "cmo", "--name", "x", stdout=StringIO())
+    assert not ApiToken.objects.exists()

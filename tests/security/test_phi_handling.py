@@ -25,7 +25,7 @@ from imr.roles import Role
 from reviewers.models import Imro, Specialist, Specialty
 from tests.cases.factories import MEMBER_CIN, MEMBER_DOB, MEMBER_FIRST, MEMBER_LAST
 from tests.cases.factories_documents import pdf_bytes, upload, use_private_storage
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 from tests.security.scenario import FAR, NOW, QUALIFICATIONS, RATIONALE
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +105,8 @@ class Journey:
 
     def as_(self, user) -> Client:
         if user.username not in self.clients:
-            client = Client()
-            client.force_login(user)
-            self.clients[user.username] = client
+            # As after typing the password: the CMO signs in this journey (R-SEC-2).
+            self.clients[user.username] = client_for(user)
         return self.clients[user.username]
 
     def go(self, user, method: str, path: str, data=None, **extra):
