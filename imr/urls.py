@@ -6,15 +6,17 @@ from django.urls import include, path
 import cases.urls
 import reviewers.urls
 from imr import views
+from imr.accounts.views import SignInView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_not_required(SignInView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("imr.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("cases/", include("cases.urls")),
     path("timelines/", include("timelines.urls")),

@@ -2,10 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user
 from cases.models import Case
+from imr.reauth import reauthentication_required
 from imr.roles import perm
 from imr.web import form_service_run
 from timelines.forms import ExtensionForm
@@ -30,7 +32,13 @@ def case_clocks(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "timelines/case_clocks.html", context)
 
 
+def _clocks_url(*, case_id: int, **_: object) -> str:
+    return reverse("timelines:case_clocks", kwargs={"case_id": case_id})
+
+
 @require_http_methods(["GET", "POST"])
+# Granting is a signature act (R-SEC-2): the password again when not entered recently.
+@reauthentication_required(act="grant an extension", capability="decide_cases", back=_clocks_url)
 def extension(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get_case_for_user(request, case_id, capability="decide_cases")
     form = ExtensionForm(request.POST or None)

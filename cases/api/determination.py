@@ -18,6 +18,7 @@ from cases.serializers.determination import (
 )
 from cases.services import determination_amend, determination_record, determination_sign
 from imr.api import ApiAuthMixin
+from imr.reauth import require_recent_reauthentication
 
 
 class DeterminationListView(ApiAuthMixin, APIView):
@@ -40,19 +41,26 @@ class DeterminationListView(ApiAuthMixin, APIView):
 
 
 class DeterminationSignView(ApiAuthMixin, APIView):
+    """POST: sign. A signature act (R-SEC-2): only from the signer's own browser session
+    with the password entered within REAUTH_WINDOW_MINUTES; a token gets 403."""
+
     @extend_schema(request=None, responses={200: DeterminationSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="decide_cases")
         determination = get_object_or_404(case.determinations, pk=pk)
+        require_recent_reauthentication(request, act="sign a determination")
         result = determination_sign(determination=determination, actor=request.user)
         return Response(DeterminationSerializer(result).data, status=status.HTTP_200_OK)
 
 
 class DeterminationAmendView(ApiAuthMixin, APIView):
+    """POST: a signed amendment; a signature act like signing (R-SEC-2)."""
+
     @extend_schema(request=AmendmentInputSerializer, responses={201: DeterminationSerializer})
     def post(self, request: Request, case_pk: int, pk: int) -> Response:
         case = get_case_for_user(request, case_pk, capability="decide_cases")
         determination = get_object_or_404(case.determinations, pk=pk)
+        require_recent_reauthentication(request, act="sign an amendment")
         form = AmendmentInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         result = determination_amend(

@@ -20,6 +20,7 @@ from cases.forms import (
 )
 from cases.models import AccessLog, Status
 from cases.searches import search_recall, search_remember
+from imr.reauth import reauthentication_required
 from imr.web import form_service_run, service_run
 
 
@@ -174,7 +175,15 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
+def _case_url(*, pk: int, **_: object) -> str:
+    return reverse("cases:detail", args=[pk])
+
+
 @require_POST
+# Changing an audited date is a signature act (R-SEC-2): the password again if not recent.
+@reauthentication_required(
+    act="change an audited date", capability="change_audited_dates", back=_case_url
+)
 def received_at_plan_change(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, capability="change_audited_dates")
     form = ReceivedAtPlanChangeForm(request.POST)

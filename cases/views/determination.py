@@ -2,6 +2,8 @@
 
 Each view checks the role with get_case_for_user, calls one service through imr.web and
 returns to the case page's decision panel (shared with the letters and closure pages).
+Signing and amending are signature acts: they need the password entered recently in
+this session (R-SEC-2, imr.reauth).
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from cases.access import get_case_for_user
 from cases.forms import AmendmentForm, DeterminationForm
 from cases.models import Case
 from cases.services import determination_amend, determination_record, determination_sign
+from imr.reauth import reauthentication_required
 from imr.web import form_run, service_run
 
 
@@ -34,7 +37,14 @@ def determination_record_view(request: HttpRequest, case_pk: int) -> HttpRespons
     return to_decision_panel(case)
 
 
+def _decision_panel_url(*, case_pk: int, **_: object) -> str:
+    return reverse("cases:detail", args=[case_pk]) + "#decision"
+
+
 @require_POST
+@reauthentication_required(
+    act="sign a determination", capability="decide_cases", back=_decision_panel_url
+)
 def determination_sign_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     case = get_case_for_user(request, case_pk, capability="decide_cases")
     determination = get_object_or_404(case.determinations, pk=pk)
@@ -47,6 +57,9 @@ def determination_sign_view(request: HttpRequest, case_pk: int, pk: int) -> Http
 
 
 @require_POST
+@reauthentication_required(
+    act="sign an amendment", capability="decide_cases", back=_decision_panel_url
+)
 def determination_amend_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     case = get_case_for_user(request, case_pk, capability="decide_cases")
     determination = get_object_or_404(case.determinations, pk=pk)

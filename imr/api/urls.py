@@ -5,14 +5,50 @@ from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imr.api import ApiAuthMixin
+from imr.api.errors import PROBLEM_CONTENT_TYPE
+from imr.api.renderers import JSONRenderer
+from imr.roles import is_plan_staff
 
 
-class SchemaView(ApiAuthMixin, SpectacularAPIView):
-    """The OpenAPI 3 schema, for any logged-in user or token (401 otherwise)."""
+class PlanStaffOnly(BasePermission):
+    """The plan's staff roles (imr.roles.is_plan_staff); not reviewers, not an account
+    without a role. The schema maps every endpoint and field: nobody else needs it."""
+
+    message = "The API schema is for the plan's staff."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return is_plan_staff(request.user)
+
+
+class ProblemsAsJson:
+    """Errors as JSON problem documents even from views that render YAML or HTML."""
+
+    def finalize_response(
+        self, request: Request, response: object, *args: object, **kwargs: object
+    ) -> object:
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = PROBLEM_CONTENT_TYPE
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+class SchemaView(ProblemsAsJson, ApiAuthMixin, SpectacularAPIView):
+    """The OpenAPI 3 schema, for staff roles: 401 without a session or token, 403 for a
+    reviewer or an account with no role."""
+
+    permission_classes = [IsAuthenticated, PlanStaffOnly]
+
+
+class DocsView(ProblemsAsJson, SpectacularSwaggerSplitView):
+    """The Swagger page, for the same roles as the schema."""
+
+    permission_classes = [IsAuthenticated, PlanStaffOnly]
 
 
 @extend_schema(exclude=True)
@@ -37,7 +73,7 @@ urlpatterns = [
     # script as a file, which the Content-Security-Policy (script-src 'self') allows.
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        login_required(DocsView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
     # Last: anything under /api/v1/ that no route above matched.

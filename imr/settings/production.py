@@ -17,6 +17,8 @@ if not REDIS_URL:
     raise ImproperlyConfigured("Production needs Redis for Celery and the cache: set REDIS_URL.")
 
 DEBUG = False
+# Every staff role signs in with a second factor in production (R-SEC-8).
+OTP_REQUIRED = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # R-SEC-10: X-Forwarded-Proto is believed only when a TLS proxy is said to be in front
 # (BEHIND_TLS_PROXY=true, as in docker-compose.yml, where gunicorn listens only on the

@@ -29,5 +29,10 @@ STORAGES = {
     },
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# Many tests sign in again and again (some with a wrong password on purpose) from one
+# address; with per-address throttling they would lock each other out. The lockout's
+# own tests turn it back on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False
+OTP_REQUIRED = False
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ WORK = {"coordinator", "cmo"}  # imr.work_cases
 DECIDE = {"cmo"}  # imr.decide_cases
 REPORTS = {"cmo", "quac", "administrator"}  # imr.view_reports
 REVIEWER = {"reviewer"}  # imr.review_assigned_cases, own assignments only
-ANYONE = set(PERSONA_ROLES)  # any login: own notifications, the schema
+ANYONE = set(PERSONA_ROLES)  # any login: own notifications
+STAFF = {"coordinator", "cmo", "quac", "administrator"}  # the plan's staff: the schema
 
 # url name -> method -> personas the role check lets through.
 ROLES: dict[str, dict[str, set[str]]] = {
@@ -62,8 +63,8 @@ ROLES: dict[str, dict[str, set[str]]] = {
     "api-portal-review": {"POST": REVIEWER},
     "notifications-list": {"GET": ANYONE},
     "reports-quac": {"GET": REPORTS},
-    "api-schema": {"GET": ANYONE},
-    "api-docs": {"GET": ANYONE},
+    "api-schema": {"GET": STAFF},
+    "api-docs": {"GET": STAFF},
     # Any other address under /api/v1/: a 404 problem for a caller who is logged in.
     "api-not-found": dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), ANYONE),
 }

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from imr.api.auth import api_token_issue, api_token_revoke
 from imr.models import ApiToken
+from imr.roles import Role
 from tests.support.cases import open_case
-from tests.support.personas import client_for
+from tests.support.personas import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -100,15 +101,18 @@ def test_a_malformed_or_unknown_key_is_refused(coordinator, header):
     assert "Traceback" not in response.content.decode()
 
 
-def test_the_command_issues_and_revokes(coordinator):
+def test_the_command_issues_and_revokes(db):
+    # The command acts for the plan, so it issues for service accounts only (R-SEC-2).
+    service = make_user("tar-system", Role.SERVICE_ACCOUNT)
     out, err = StringIO(), StringIO()
     call_command(
-        "api_token", "issue", "--user", "coordinator", "--name", "TAR", stdout=out, stderr=err
+        "api_token", "issue", "--user", "tar-system", "--name", "TAR", stdout=out, stderr=err
     )
     key = out.getvalue().strip()
     token = ApiToken.objects.get()
-    assert token.user == coordinator and token.key_hash == ApiToken.hash_key(key)
-    assert _bearer(key).get("/api/v1/cases/").status_code == 200
+    assert token.user == service and token.key_hash == ApiToken.hash_key(key)
+    # Authenticated (no clinical capability, so the case list is forbidden, not 401).
+    assert _bearer(key).get("/api/v1/cases/").status_code == 403
 
     call_command("api_token", "revoke", str(token.pk), stdout=StringIO())
 
@@ -123,11 +127,12 @@ def test_the_command_refuses_a_user_without_a_role(outsider):
     assert not ApiToken.objects.exists()
 
 
-def test_an_administrator_issues_in_the_admin_and_sees_the_key_once(administrator, coordinator):
+def test_an_administrator_issues_in_the_admin_and_sees_the_key_once(administrator):
+    service = make_user("imro-intake", Role.SERVICE_ACCOUNT)
     client = client_for(administrator)
     response = client.post(
         "/admin/imr/apitoken/add/",
-        {"name": "IMRO portal", "user": coordinator.pk, "expires_at_0": "", "expires_at_1": ""},
+        {"name": "IMRO portal", "user": service.pk, "expires_at_0": "", "expires_at_1": ""},
         follow=True,
     )
     assert response.status_code == 200
@@ -142,7 +147,7 @@ def test_an_administrator_issues_in_the_admin_and_sees_the_key_once(administrato
 
 
 def test_an_administrator_revokes_in_the_admin(administrator, coordinator):
-    token, key = api_token_issue(user=coordinator, name="TAR", created_by=administrator)
+    token, key = api_token_issue(user=coordinator, name="TAR", created_by=coordinator)
     response = client_for(administrator).post(
         "/admin/imr/apitoken/",
         {"action": "revoke", "_selected_action": [token.pk]},

@@ -26,7 +26,7 @@ from reviewers.models import Imro, Specialist, Specialty
 from tests.security.scenario import FAR, NOW, QUALIFICATIONS, RATIONALE
 from tests.support.factories import MEMBER_CIN, MEMBER_DOB, MEMBER_FIRST, MEMBER_LAST
 from tests.support.files import pdf_bytes, upload, use_private_storage
-from tests.support.personas import make_user
+from tests.support.personas import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +105,8 @@ class Journey:
 
     def as_(self, user) -> Client:
         if user.username not in self.clients:
-            client = Client()
-            client.force_login(user)
-            self.clients[user.username] = client
+            # As after typing the password: the CMO signs in this journey (R-SEC-2).
+            self.clients[user.username] = client_for(user)
         return self.clients[user.username]
 
     def go(self, user, method: str, path: str, data=None, **extra):

@@ -6,11 +6,14 @@ coordinator, a CMO, a QUAC member, an IMRO reviewer, an administrator and an out
 tests/conftest.py and call `make_user`.
 """
 
+import time
+
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from imr.reauth import SESSION_KEY as REAUTH_SESSION_KEY
 from imr.roles import ROLE_GRANTS, Role, sync_role_groups
 
 PASSWORD = "correct-horse-battery-staple-7"
@@ -35,8 +38,13 @@ def make_user(username: str, role: Role | None, **extra: object):
     return user
 
 
-def client_for(user) -> Client:
-    """A test client signed in as `user`."""
+def client_for(user, *, reauthenticated: bool = True) -> Client:
+    """A client signed in as `user`, as after typing the password (so signature acts
+    work, R-SEC-2); `reauthenticated=False` for a session whose password entry is stale."""
     client = Client()
     client.force_login(user)
+    if reauthenticated:
+        session = client.session
+        session[REAUTH_SESSION_KEY] = time.time()
+        session.save()
     return client

@@ -1,6 +1,7 @@
 """Issue, revoke and list API tokens from the shell (the admin does the same).
 
 manage.py api_token issue --user tar-system --name "TAR system" [--expires 2027-01-01]
+  (a service account only: group "Service account", no clinical capability)
 manage.py api_token revoke 12
 manage.py api_token list
 """
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from imr.api.auth import api_token_issue, api_token_revoke
+from imr.api.auth import api_token_issue, api_token_revoke, service_account_problems
 from imr.models import ApiToken
 
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             raise CommandError(f"No active user named {user!r}.")
         if not account.groups.exists():
             raise CommandError(f"{user!r} has no role; give the account a group first.")
+        # Whoever runs this acts for the plan, not as the account: service accounts only
+        # (R-SEC-2). A person creates their own token under Account > API tokens.
+        problems = service_account_problems(account)
+        if problems:
+            raise CommandError(" ".join(problems))
         token, key = api_token_issue(
             user=account, name=name, created_by=None, expires_at=_parse_expiry(expires)
         )
