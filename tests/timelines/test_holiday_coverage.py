@@ -4,6 +4,7 @@ configured year refused in the preview and at intake."""
 
 import logging
 from datetime import date, datetime
+from importlib import import_module
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cases.models import Case
 from imr.errors import Refused
@@ -18,6 +22,7 @@ from notifications.models import Notification
 from tests.cases.factories import MEMBER_LAST, open_case
 from tests.conftest import client_for
 from timelines.calendar import calendar_coverage
+from timelines.deadlines import CALENDAR_NOT_COVERED, BusinessCalendar, business_days_due
 from timelines.models import Holiday
 from timelines.services import digest_send
 
@@ -149,3 +154,33 @@ def test_intake_counts_up_to_the_end_of_the_last_year(coordinator):
     decision = case.clocks.get(name="appeal_decision")
     # 30 business days from Mon 2035-10-15, skipping Thanksgiving and the day after.
     assert decision.due_at == datetime(2035, 11, 28, 23, 59, 59, tzinfo=LA)
+
+
+def _shipped_calendar() -> BusinessCalendar:
+    rows = [
+        *import_module("timelines.migrations.0002_default_holidays").DEFAULT_HOLIDAYS,
+        *import_module(
+            "timelines.migrations.0010_default_holidays_2031_2035"
+        ).DEFAULT_HOLIDAYS_2031_2035,
+    ]
+    return BusinessCalendar(
+        zone=LA, holidays={date.fromisoformat(d): n for d, n in rows}, last_year=2035
+    )
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    received=st.dates(min_value=date(2025, 1, 1), max_value=date(2035, 12, 31)),
+    days=st.integers(min_value=1, max_value=40),
+)
+def test_a_count_ends_inside_the_calendar_or_is_refused_never_past_it(received, days):
+    calendar = _shipped_calendar()
+    start = datetime(received.year, received.month, received.day, 12, 0, tzinfo=LA)
+    try:
+        due = business_days_due(start, days, calendar).due.astimezone(LA).date()
+    except Refused as refusal:
+        assert refusal.code == CALENDAR_NOT_COVERED
+        assert "2036" in str(refusal)
+        return
+    assert due.year <= 2035
+    assert calendar.business_days_between(received, due) == days
