@@ -282,13 +282,15 @@ def clocks_recompute_rules(
         raise Refused("Recomputing clocks with the current rules needs a written reason.")
     zone = plan_zone()
     before = {
-        clock.pk: (clock.due_at, clock.rule_key, clock.status)
-        for clock in Clock.objects.filter(case=case).exclude(status=ClockStatus.CANCELLED)
+        clock.pk: (clock.due_at, clock.rule_key)
+        for clock in Clock.objects.filter(case=case)
+        .exclude(status=ClockStatus.CANCELLED)
+        .select_for_update()
     }
     changed = _recompute(case, actor=actor, reselect=True, cause=f"rules table: {reason}")
     changes = []
     for clock in changed:
-        old_due, old_key, _ = before.get(clock.pk, (None, "", None))
+        old_due, old_key = before.get(clock.pk, (None, ""))
         cancelled = clock.status == ClockStatus.CANCELLED
         changes.append(
             {
@@ -301,8 +303,7 @@ def clocks_recompute_rules(
         )
     if changes:
         parts = [
-            f"{c['clock']}: {_due_text(c['old_due_at'], 'none')} → "
-            f"{_due_text(c['new_due_at'], 'cancelled')}"
+            f"{c['clock']}: {c['old_due_at'] or 'none'} → {c['new_due_at'] or 'cancelled'}"
             for c in changes
         ]
         case_event_add(
@@ -314,10 +315,6 @@ def clocks_recompute_rules(
             actor_name="" if actor else "Operator (manage.py recompute_clocks)",
         )
     return changes
-
-
-def _due_text(iso: str | None, missing: str) -> str:
-    return iso if iso else missing
 
 
 def _recompute(
@@ -385,7 +382,8 @@ def _clock_recompute(
     deadline, explanation = clock_deadline(
         row=row, start=start, calendar=calendar, fixed_date=fixed_date, extended=clock.extended
     )
-    if deadline.due == clock.due_at and start == clock.started_at and row.key == clock.rule_key:
+    same_row = row.key == clock.rule_key or not clock.rule_key  # blank: made outside services
+    if deadline.due == clock.due_at and start == clock.started_at and same_row:
         return False
     old_due, old_key = clock.due_at, clock.rule_key
     clock.started_at = start
