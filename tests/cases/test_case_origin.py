@@ -2,12 +2,15 @@
 clocks page shows that clock's rules-table row and citation (R-DL-16)."""
 
 from datetime import datetime
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.urls import reverse
 
+from cases.models import Case
 from cases.services import case_update
 from tests.cases.factories import details, open_case
 from tests.conftest import client_for
@@ -76,3 +79,27 @@ def test_the_clocks_page_shows_the_row_and_citation_of_the_plan_clock(coordinato
     assert "in force for receipts at the plan from 2018-06-13, open-ended" in html
     assert "42 CFR 438.210(d)(1)" in html
     assert "12 calendar days left" in html
+
+
+def test_the_migration_gives_existing_cases_the_origin_intake_would(coordinator):
+    appeal = open_case(coordinator, circumstances=[3], received_at_plan=RECEIVED)
+    retro = open_case(coordinator, review_type="retrospective", received_at_plan=RECEIVED)
+    other = open_case(coordinator, circumstances=[2], received_at_plan=RECEIVED)
+    Case.objects.update(origin="pre_service")  # as the column's default left them
+
+    import_module("cases.migrations.0040_case_origin").backfill(apps, None)
+
+    origins = dict(Case.objects.values_list("pk", "origin"))
+    assert origins == {appeal.pk: "appeal", retro.pk: "retrospective", other.pk: "pre_service"}
+
+
+def test_the_migration_names_the_row_of_clocks_made_before_rows_had_keys(coordinator):
+    case = open_case(coordinator, circumstances=[2], received_at_plan=RECEIVED)
+    Clock.objects.filter(case=case).update(rule_key="")
+
+    import_module("timelines.migrations.0010_clock_rule_key").backfill(apps, None)
+
+    keys = dict(Clock.objects.filter(case=case).values_list("name", "rule_key"))
+    assert keys["response_needed"] == "response_needed/standard/any/2018-06-13"
+    # The plan clock is new with this table: no clock had it before the migration.
+    assert keys["authorization_decision"] == ""
