@@ -184,3 +184,14 @@ def test_a_count_ends_inside_the_calendar_or_is_refused_never_past_it(received, 
         return
     assert due.year <= 2035
     assert calendar.business_days_between(received, due) == days
+
+
+@pytest.mark.django_db
+def test_the_holiday_admin_says_which_year_to_add(administrator):
+    url = reverse("admin:timelines_holiday_changelist")
+    with time_machine.travel(LATE, tick=False):
+        late = client_for(administrator).get(url).content.decode()
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=LA), tick=False):
+        now = client_for(administrator).get(url).content.decode()
+    assert "add the plan&#x27;s 2036 holidays" in late
+    assert "2036 holidays" not in now
