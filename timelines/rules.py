@@ -69,7 +69,7 @@ FIRST_REVIEW = date(2026, 12, 3)
 @dataclass(frozen=True)
 class Rule:
     kind: RuleKind
-    # Business days or elapsed hours; unused (0) for a fixed date.
+    # Business days, calendar days or elapsed hours; unused (0) for a fixed date.
     amount: int = 0
 
     def describe(self) -> str:

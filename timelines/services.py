@@ -8,9 +8,10 @@ Other apps call these with keyword arguments only:
 - clocks_stop(case=, trigger=, at=, actor=None): "determination_received",
   "appeal_resolved", "file_sent".
 - clocks_cancel(case=, reason=, actor=None): the case is withdrawn.
-- clocks_recompute_for_case(case=, actor=None, imro_received_at=None): the review type,
-  the origin, a receipt time or the date response needed changed. Each running clock
-  keeps the rules-table row it was started with (R-DL-16).
+- clocks_recompute_for_case(case=, actor=None, imro_received_at=None,
+  receipt_changed=False): the review type, the origin, a receipt time or the date
+  response needed changed. Each running clock keeps the rules-table row it was started
+  with (R-DL-16), unless the receipt at the plan itself changed.
 - clocks_recompute_rules(case=, reason=, actor=None): on purpose, after the rules table
   changed: running clocks take the rows now in force at the case's receipt, and the case
   history names each old and new due time (manage.py recompute_clocks).
@@ -252,6 +253,7 @@ def clocks_recompute_for_case(
     case: Case,
     actor: AbstractBaseUser | None = None,
     imro_received_at: datetime | None = None,
+    receipt_changed: bool = False,
 ) -> list[Clock]:
     """Bring the case's clocks in line with its inputs (R-DL-10).
 
@@ -262,8 +264,17 @@ def clocks_recompute_for_case(
     does not move a running clock by itself); clocks whose trigger has happened but which
     are missing are started with the rows in force at receipt. Stopped clocks are history
     and stay as they are. Old values stay in the clock's history. Returns changed clocks.
+
+    `receipt_changed` (the audited receipt at the plan was corrected, R-TRK-9): the case
+    now uses the rows in force at the new receipt, so running clocks take those rows.
     """
-    return _recompute(case, actor=actor, imro_received_at=imro_received_at, reselect=False)
+    return _recompute(
+        case,
+        actor=actor,
+        imro_received_at=imro_received_at,
+        reselect=receipt_changed,
+        cause="receipt at the plan changed" if receipt_changed else "case inputs",
+    )
 
 
 @transaction.atomic

@@ -318,7 +318,8 @@ def received_at_plan_change(
             "new": new_value.isoformat(),
         },
     )
-    clocks_recompute_for_case(case=case, actor=actor)
+    # The rows in force at the new receipt apply (R-DL-16).
+    clocks_recompute_for_case(case=case, actor=actor, receipt_changed=True)
     return case
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import CaseEvent
+from cases.services import received_at_plan_change
 from imr.errors import Refused
 from tests.cases.factories import open_case
 from timelines import rules
@@ -125,3 +126,23 @@ def test_recompute_with_a_reason_applies_the_new_row_and_names_both_due_times(
     assert plan_clock(untouched).rule_key.endswith("/2018-06-13")
     assert not CaseEvent.objects.filter(case=untouched, kind="clocks_recomputed").exists()
     assert "1 case(s) changed." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_corrected_receipt_at_the_plan_takes_the_rows_in_force_at_the_new_receipt(
+    coordinator, cmo, monkeypatch
+):
+    new = shorten_pre_service_clock(monkeypatch, effective_from=date(2026, 7, 1))
+    case = open_case(coordinator, received_at_plan=datetime(2026, 6, 30, 9, 0, tzinfo=LA))
+    assert plan_clock(case).rule_key.endswith("/2018-06-13")
+
+    received_at_plan_change(
+        case=case,
+        new_value=datetime(2026, 7, 2, 9, 0, tzinfo=LA),
+        actor=cmo,
+        reason="The fax log shows receipt on 07-02.",
+    )
+
+    clock = plan_clock(case)
+    assert clock.rule_key == new.key
+    assert clock.due_at == datetime(2026, 7, 9, 23, 59, 59, tzinfo=LA)
