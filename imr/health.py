@@ -1,7 +1,10 @@
 """/healthz: database and broker reachability, and sweep freshness, for monitors.
 
 Anonymous callers get only ok / not ok with 200 / 503; an Administrator gets each
-check's result, since error texts may name hosts.
+check's result, since error texts may name hosts. Warnings (the holiday calendar
+reaching fewer than 400 days ahead, R-DL-17) do not make the service unhealthy: the
+product still counts every deadline it can and refuses the others, so restarting it
+would not help. They are listed by name for everyone and in words for Administrators.
 """
 
 import dataclasses
@@ -15,6 +18,7 @@ from health_check.checks import Database
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 from kombu import Connection
 
+from timelines.calendar import calendar_coverage
 from timelines.models import Clock, SweepRun
 
 logger = logging.getLogger(__name__)
@@ -62,6 +66,17 @@ class Sweep(HealthCheck):
 
 
 HEALTH_CHECKS: list[type[HealthCheck]] = [Database, Broker, Sweep]
+
+
+def health_warnings() -> dict[str, str]:
+    """Degraded but live: each warning's name and text (R-DL-17). A database that cannot
+    be read is the Database check's failure, not a warning."""
+    try:
+        warning = calendar_coverage().warning()
+    except Exception:  # reported by the Database check; never a 500 here
+        logger.exception("health warning check crashed")
+        return {}
+    return {"holiday_calendar": warning} if warning else {}
 
 
 def run_health_checks() -> dict[str, str | None]:

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from cases.views.queue import work_queue
-from imr.health import run_health_checks
+from imr.health import health_warnings, run_health_checks
 from imr.roles import perm
 
 
@@ -25,7 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     results = run_health_checks()
     healthy = all(error is None for error in results.values())
+    warnings = health_warnings()
     body: dict[str, object] = {"status": "ok" if healthy else "not ok"}
+    if warnings:
+        body["warnings"] = sorted(warnings)
     if request.user.is_authenticated and request.user.is_staff:
         body["checks"] = {name: error or "ok" for name, error in results.items()}
+        if warnings:
+            body["warnings"] = warnings
     return JsonResponse(body, status=200 if healthy else 503)

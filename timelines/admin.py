@@ -5,11 +5,12 @@ Administrator role needs no extra grants. Holiday changes go through the service
 that running clocks are recomputed (R-DL-10).
 """
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from imr.admin_access import AdministratorOnly
+from timelines.calendar import calendar_coverage
 from timelines.models import Clock, Holiday, SweepRun
 from timelines.services import holiday_add, holiday_change, holiday_remove
 
@@ -25,6 +26,15 @@ class HolidayAdmin(AdministratorOnly, SimpleHistoryAdmin):
     @admin.display(description="day")
     def weekday(self, obj: Holiday) -> str:
         return f"{obj.date:%A}"
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """The list says when the calendar reaches fewer than 400 days ahead (R-DL-17)."""
+        warning = calendar_coverage().warning()
+        if warning and request.method == "GET":
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Removing a holiday goes through holiday_remove, which recomputes clocks.

@@ -14,6 +14,7 @@ from imr.api import ApiAuthMixin
 from imr.roles import perm
 from timelines.calendar import plan_zone
 from timelines.deadlines import parse_local
+from timelines.rules import ALL_ORIGINS
 from timelines.selectors import clocks_for_case, deadlines_preview
 
 
@@ -42,6 +43,7 @@ class PreviewQuerySerializer(serializers.Serializer):
     extended = serializers.BooleanField(required=False, default=False)
     holidays = serializers.CharField(required=False, allow_blank=True)
     response_needed_by = serializers.DateField(required=False)
+    origin = serializers.ChoiceField(choices=sorted(ALL_ORIGINS), required=False)
 
     def validate_holidays(self, value: str) -> dict[date, str]:
         try:
@@ -54,11 +56,23 @@ class PreviewQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError("Use YYYY-MM-DD,YYYY-MM-DD,…") from None
 
 
+class RuleRowSerializer(serializers.Serializer):
+    """The rules-table row a clock uses (R-DL-16)."""
+
+    key = serializers.CharField()
+    description = serializers.CharField()
+    citation = serializers.CharField()
+    origins = serializers.ListField(child=serializers.CharField())
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(allow_null=True)
+    last_reviewed = serializers.DateField()
+
+
 class PreviewClockSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     due_at = serializers.CharField(help_text="ISO-8601 with the plan zone's offset.")
-    rule = serializers.CharField()
+    rule = RuleRowSerializer()
     trigger = serializers.CharField()
     started_at = serializers.CharField()
     on_pass = serializers.CharField()

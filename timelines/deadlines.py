@@ -1,10 +1,14 @@
 """Pure deadline arithmetic: no database, no settings, no clock on the wall.
 
-Three rule kinds, never converted into each other (SPEC, Deadlines):
+Four rule kinds, never converted into each other (SPEC, Deadlines):
 
 - business days: counted on local dates in the plan's time zone. The day of receipt is
   never counted, whatever the hour and also when it is not a business day; the N-th
-  following business day is the last day; due 23:59:59 local on that day.
+  following business day is the last day; due 23:59:59 local on that day. A count that
+  would run past the calendar's last configured year is refused (R-DL-17): a year with
+  no holidays entered is not a year without holidays.
+- calendar days: the N-th local date after the day of receipt, weekends and holidays
+  included; due 23:59:59 local on that day (42 CFR 438.408(b)(2), 438.210(d)).
 - elapsed hours: computed in UTC, so 24 h across a daylight-saving change is 24 real hours.
 - fixed date: due at the end (23:59:59 local) of the given date.
 
@@ -17,7 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from imr.errors import Refused
 from timelines.rules import Rule, RuleKind
+
+# The refusal code of a business-day count past the holiday calendar (R-DL-17).
+CALENDAR_NOT_COVERED = "calendar_not_covered"
 
 END_OF_DAY = time(23, 59, 59)
 # Business-day counting stops with an error instead of looping forever on a bad calendar.
@@ -30,6 +38,20 @@ class BusinessCalendar:
 
     zone: ZoneInfo
     holidays: Mapping[date, str] = field(default_factory=dict)
+    # The last year whose holidays are entered; None when the list given is complete
+    # (a preview's --holidays). Business days after that year are not counted (R-DL-17).
+    last_year: int | None = None
+
+    def check_covered(self, day: date, *, counting_from: date) -> None:
+        """Refuse a business-day count that reaches past the last configured year."""
+        if self.last_year is not None and day.year > self.last_year:
+            raise Refused(
+                f"The business-day count from {counting_from:%a %Y-%m-%d} runs into "
+                f"{day.year}, but the plan's holiday calendar ends with {self.last_year}. "
+                f"An Administrator must add the plan's {day.year} holidays before this "
+                "deadline can be counted (R-DL-17).",
+                code=CALENDAR_NOT_COVERED,
+            )
 
     def skip_reason(self, day: date) -> str | None:
         """Why a day is not a business day, or None when it is one."""
@@ -124,6 +146,7 @@ def business_days_due(start: datetime, days: int, calendar: BusinessCalendar) ->
     day = receipt_day
     for _ in range(_MAX_SCAN_DAYS):
         day += timedelta(days=1)
+        calendar.check_covered(day, counting_from=receipt_day)
         reason = calendar.skip_reason(day)
         if reason is not None:
             skipped.append((day, reason))
@@ -139,6 +162,27 @@ def business_days_due(start: datetime, days: int, calendar: BusinessCalendar) ->
                 notes=(note,),
             )
     raise ValueError("no business day found within ten years; check the holiday calendar")
+
+
+def calendar_days_due(start: datetime, days: int, calendar: BusinessCalendar) -> Deadline:
+    """Due 23:59:59 local on the `days`-th calendar day after the local date of `start`.
+
+    Weekends and holidays count, so the holiday calendar's coverage does not matter.
+    """
+    _require_aware(start)
+    if days < 1:
+        raise ValueError("a calendar-day rule counts at least one day")
+    receipt_day = calendar.local(start).date()
+    last_day = receipt_day + timedelta(days=days)
+    return Deadline(
+        rule=Rule(RuleKind.CALENDAR_DAYS, days),
+        start=start,
+        due=calendar.end_of_day(last_day).astimezone(UTC),
+        notes=(
+            f"The day of receipt, {receipt_day:%a %Y-%m-%d}, is not counted; weekends and "
+            f"holidays are. Calendar day {days}: {last_day:%a %Y-%m-%d}.",
+        ),
+    )
 
 
 def elapsed_hours_due(start: datetime, hours: int) -> Deadline:
@@ -174,6 +218,8 @@ def deadline_compute(
     """Dispatch on the rule kind; each kind keeps its own arithmetic."""
     if rule.kind == RuleKind.BUSINESS_DAYS:
         return business_days_due(start, rule.amount, calendar)
+    if rule.kind == RuleKind.CALENDAR_DAYS:
+        return calendar_days_due(start, rule.amount, calendar)
     if rule.kind == RuleKind.ELAPSED_HOURS:
         return elapsed_hours_due(start, rule.amount)
     if fixed_date is None:

@@ -50,8 +50,8 @@ class ClockQuerySet(models.QuerySet):
 class Clock(models.Model):
     """One deadline on a case, computed from a row of timelines.rules.RULES.
 
-    The rule's kind and amount are copied onto the clock so that history shows what a
-    clock was computed with even after the rules table changes.
+    The row's key, kind and amount are copied onto the clock so that history shows what a
+    clock was computed with even after the rules table changes (R-DL-16).
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="clocks")
@@ -60,6 +60,8 @@ class Clock(models.Model):
     trigger = models.CharField(max_length=30)
     rule_kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in RuleKind])
     rule_amount = models.PositiveSmallIntegerField(default=0)
+    # ClockRule.key of the row used; blank only on clocks made outside the services.
+    rule_key = models.CharField(max_length=120, blank=True, default="")
     on_pass = models.CharField(max_length=10, choices=[(k.value, k.value) for k in OnPass])
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(db_index=True)

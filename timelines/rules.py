@@ -1,17 +1,26 @@
-"""The deadline rules table (R-DL-13): data in code, one row per clock.
+"""The deadline rules table (R-DL-13, R-DL-16): data in code, effective-dated rows.
 
-A policy change is one reviewed edit of RULES. Each row says which review types it
-applies to, what starts it, how its due time is computed (one of three rule kinds that
-are never converted into each other), what stops it, when it warns, whether passing it
-is a warning or a breach, and where the rule comes from.
+A policy change is one reviewed edit of RULES that *adds* rows: the old row gets an
+`effective_to`, the new one an `effective_from`, and neither is rewritten afterwards. Each
+row says which review types and case origins it applies to, what starts it, how its due
+time is computed (one of four rule kinds that are never converted into each other), what
+stops it, when it warns, whether passing it is a warning or a breach, where the rule comes
+from, and when someone last checked it against that source.
+
+A case uses the rows in force on the local date of its receipt at the plan (R-DL-16).
+Each clock stores the key of the row it was computed with, so a later edit of the table
+never changes a running clock by itself; `manage.py recompute_clocks --reason` does, on
+purpose and in the case's history.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
 class RuleKind(StrEnum):
     BUSINESS_DAYS = "business_days"
+    CALENDAR_DAYS = "calendar_days"
     ELAPSED_HOURS = "elapsed_hours"
     FIXED_DATE = "fixed_date"
 
@@ -45,16 +54,29 @@ EXPEDITED = "expedited"
 RETROSPECTIVE = "retrospective"
 ALL_REVIEW_TYPES = frozenset({STANDARD, EXPEDITED, RETROSPECTIVE})
 
+# Where the request came from (Case.origin, set at intake; R-DL-14).
+APPEAL = "appeal"
+PRE_SERVICE = "pre_service"
+ALL_ORIGINS = frozenset({APPEAL, PRE_SERVICE, RETROSPECTIVE})
+
+# The rows first written into the table apply from the policy's original date
+# (MCUP3138, 06/13/2018), before any case the product holds; they were checked against
+# policy revision 08/14/2024 and SPEC R-DL-14 on the last-reviewed date.
+POLICY_ORIGINAL_DATE = date(2018, 6, 13)
+FIRST_REVIEW = date(2026, 12, 3)
+
 
 @dataclass(frozen=True)
 class Rule:
     kind: RuleKind
-    # Business days or elapsed hours; unused (0) for a fixed date.
+    # Business days, calendar days or elapsed hours; unused (0) for a fixed date.
     amount: int = 0
 
     def describe(self) -> str:
         if self.kind == RuleKind.BUSINESS_DAYS:
             return f"{self.amount} business days"
+        if self.kind == RuleKind.CALENDAR_DAYS:
+            return f"{self.amount} calendar days"
         if self.kind == RuleKind.ELAPSED_HOURS:
             return f"{self.amount} elapsed hours"
         return "end of the given date"
@@ -76,6 +98,36 @@ class ClockRule:
     warn_on_last_day: bool = False
     # Regulatory clocks appear in preview_deadlines (R-API-2); the internal one does not.
     regulatory: bool = True
+    # The case origins the row applies to (R-DL-14); most rows apply whatever the origin.
+    origins: frozenset[str] = ALL_ORIGINS
+    # In force from this local date of receipt at the plan, up to and including
+    # effective_to (open-ended when None) (R-DL-16).
+    effective_from: date = POLICY_ORIGINAL_DATE
+    effective_to: date | None = None
+    last_reviewed: date = FIRST_REVIEW
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the row, stored on each clock computed with it."""
+        origins = "any" if self.origins == ALL_ORIGINS else "+".join(sorted(self.origins))
+        return f"{self.name}/{'+'.join(sorted(self.review_types))}/{origins}/{self.effective_from}"
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+    def as_row(self) -> dict[str, object]:
+        """The row as "How this was computed" and the preview show it (R-DL-16)."""
+        return {
+            "key": self.key,
+            "description": self.rule.describe(),
+            "citation": self.citation,
+            "origins": sorted(self.origins),
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "last_reviewed": self.last_reviewed.isoformat(),
+        }
 
 
 HOUR_WARNINGS = (6, 2)
@@ -129,6 +181,34 @@ RULES: tuple[ClockRule, ...] = (
         warn_hours_before=HOUR_WARNINGS,
     ),
     ClockRule(
+        name="appeal_resolution",
+        label="Appeal resolution (plan time frame)",
+        review_types=frozenset({STANDARD}),
+        trigger=Trigger.PLAN_RECEIPT,
+        rule=Rule(RuleKind.CALENDAR_DAYS, 30),
+        stops_on=StopEvent.APPEAL_RESOLVED,
+        on_pass=OnPass.BREACH,
+        citation="42 CFR 438.408(b)(2): standard resolution of an appeal within 30 calendar "
+        "days of receipt at the plan; policy MCUP3138 VI.F.9: an independent medical review "
+        "must happen inside that time frame (R-DL-14).",
+        warn_on_last_day=True,
+        origins=frozenset({APPEAL}),
+    ),
+    ClockRule(
+        name="authorization_decision",
+        label="Authorization decision (plan time frame)",
+        review_types=frozenset({STANDARD}),
+        trigger=Trigger.PLAN_RECEIPT,
+        rule=Rule(RuleKind.CALENDAR_DAYS, 14),
+        stops_on=StopEvent.APPEAL_RESOLVED,
+        on_pass=OnPass.BREACH,
+        citation="42 CFR 438.210(d)(1): standard authorization decision no later than 14 "
+        "calendar days after receipt of the request; policy MCUP3138 VI.F.9: an independent "
+        "medical review must happen inside that time frame (R-DL-14).",
+        warn_on_last_day=True,
+        origins=frozenset({PRE_SERVICE}),
+    ),
+    ClockRule(
         name="imro_determination_target",
         label="IMRO determination, target (retrospective)",
         review_types=frozenset({RETROSPECTIVE}),
@@ -166,6 +246,20 @@ RULES: tuple[ClockRule, ...] = (
         warn_on_last_day=True,
     ),
     ClockRule(
+        name="appeal_decision_federal",
+        label="Appeal decision, federal count (retrospective)",
+        review_types=frozenset({RETROSPECTIVE}),
+        trigger=Trigger.PLAN_RECEIPT,
+        rule=Rule(RuleKind.CALENDAR_DAYS, 30),
+        stops_on=StopEvent.APPEAL_RESOLVED,
+        on_pass=OnPass.WARNING,
+        citation="42 CFR 438.408(b)(2) counts 30 calendar days from receipt at the plan; the "
+        "policy's limit is 30 business days (VI.G.3, R-DL-7), so passing the federal count is "
+        "a warning (R-DL-14).",
+        warn_on_last_day=True,
+        origins=frozenset({RETROSPECTIVE}),
+    ),
+    ClockRule(
         name="file_assembly",
         label="Referral file assembly (internal)",
         review_types=frozenset({STANDARD, RETROSPECTIVE}),
@@ -197,16 +291,41 @@ RULES: tuple[ClockRule, ...] = (
 EXTENSION_HOURS = 24
 
 
-def rules_for(*, review_type: str, trigger: Trigger | None = None) -> list[ClockRule]:
+def rules_for(
+    *,
+    review_type: str,
+    origin: str | None = None,
+    on: date | None = None,
+    trigger: Trigger | None = None,
+) -> list[ClockRule]:
+    """The rows for a review type and case origin, in force on `on` (R-DL-16).
+
+    `on` is the local date of receipt at the plan (None: every version). Without an
+    origin only the rows that apply whatever the origin are returned (the preview).
+    """
     return [
         row
         for row in RULES
-        if review_type in row.review_types and (trigger is None or row.trigger == trigger)
+        if review_type in row.review_types
+        and (row.origins == ALL_ORIGINS if origin is None else origin in row.origins)
+        and (on is None or row.in_force_on(on))
+        and (trigger is None or row.trigger == trigger)
     ]
 
 
 def rule_named(*, name: str, review_type: str) -> ClockRule:
-    for row in RULES:
-        if row.name == name and review_type in row.review_types:
-            return row
-    raise KeyError(f"no clock {name!r} for {review_type} reviews")
+    """The newest row of a clock name and review type (labels, stop events, warnings)."""
+    rows = [row for row in RULES if row.name == name and review_type in row.review_types]
+    if not rows:
+        raise KeyError(f"no clock {name!r} for {review_type} reviews")
+    return max(rows, key=lambda row: row.effective_from)
+
+
+def rule_for_clock(*, rule_key: str, name: str, review_type: str) -> ClockRule:
+    """The row a clock was computed with; clocks from before rows had keys fall back to
+    the newest row of their name."""
+    if rule_key:
+        for row in RULES:
+            if row.key == rule_key:
+                return row
+    return rule_named(name=name, review_type=review_type)

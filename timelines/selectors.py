@@ -112,6 +112,10 @@ def time_left(clock: Clock, *, now: datetime, calendar: BusinessCalendar) -> str
         return f"{text} left" if remaining >= timedelta(0) else f"overdue by {text}"
     today = calendar.local(now).date()
     due_day = calendar.local(clock.due_at).date()
+    if clock.rule_kind == RuleKind.CALENDAR_DAYS:
+        days = abs((due_day - today).days)
+        text = f"{days} calendar day{'s' if days != 1 else ''}"
+        return f"overdue by {text}" if remaining < timedelta(0) else f"{text} left"
     if remaining < timedelta(0):
         days = calendar.business_days_between(due_day, today)
         return f"overdue by {days} business day{'s' if days != 1 else ''}"
@@ -204,7 +208,8 @@ class PreviewClock:
     name: str
     label: str
     due_at: datetime
-    rule: str
+    # The rules-table row used (R-DL-16): description, citation, effective dates, review.
+    rule: dict[str, object]
     trigger: str
     started_at: datetime
     on_pass: str
@@ -233,13 +238,17 @@ def deadlines_preview(
     extended: bool = False,
     holidays: dict[date, str] | None = None,
     response_needed_by: date | None = None,
+    origin: str | None = None,
 ) -> list[PreviewClock]:
     """The regulatory clocks a case would get (R-API-2), without touching the database
     except to read the holiday calendar (replaced by `holidays` when given).
 
     `received_at` is the receipt at the plan; the IMRO receipt defaults to the same
-    moment. `extended` applies the expedited extension and refuses (imr.errors.Refused) when
-    R-DL-5 refuses it. The response-needed clock appears when its date is given.
+    moment; the rules-table rows are those in force on its local date (R-DL-16). The
+    plan's own clock of an origin (R-DL-14) appears when `origin` is given. `extended`
+    applies the expedited extension and refuses (imr.errors.Refused) when R-DL-5 refuses
+    it; a business-day count past the stored calendar's last year is refused (R-DL-17).
+    The response-needed clock appears when its date is given.
     """
     calendar = business_calendar(holidays=holidays)
     imro_received_at = imro_received_at or received_at
@@ -251,7 +260,8 @@ def deadlines_preview(
         Trigger.RESPONSE_NEEDED: received_at if response_needed_by else None,
     }
     clocks: list[PreviewClock] = []
-    for row in rules_for(review_type=review_type):
+    received_on = calendar.local(received_at).date()
+    for row in rules_for(review_type=review_type, origin=origin, on=received_on):
         start = starts.get(row.trigger)
         if not row.regulatory or start is None:
             continue
@@ -267,7 +277,7 @@ def deadlines_preview(
                 name=row.name,
                 label=row.label,
                 due_at=deadline.due,
-                rule=row.rule.describe(),
+                rule=row.as_row(),
                 trigger=str(row.trigger),
                 started_at=start,
                 on_pass=str(row.on_pass),

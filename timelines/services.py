@@ -8,8 +8,13 @@ Other apps call these with keyword arguments only:
 - clocks_stop(case=, trigger=, at=, actor=None): "determination_received",
   "appeal_resolved", "file_sent".
 - clocks_cancel(case=, reason=, actor=None): the case is withdrawn.
-- clocks_recompute_for_case(case=, actor=None, imro_received_at=None): the review type,
-  a receipt time or the date response needed changed.
+- clocks_recompute_for_case(case=, actor=None, imro_received_at=None,
+  receipt_changed=False): the review type, the origin, a receipt time or the date
+  response needed changed. Each running clock keeps the rules-table row it was started
+  with (R-DL-16), unless the receipt at the plan itself changed.
+- clocks_recompute_rules(case=, reason=, actor=None): on purpose, after the rules table
+  changed: running clocks take the rows now in force at the case's receipt, and the case
+  history names each old and new due time (manage.py recompute_clocks).
 - extension_grant(case=, actor=, reason=): R-DL-5.
 
 Sweeps and the digest live in timelines.sweep; the business calendar in timelines.calendar,
@@ -35,6 +40,7 @@ from timelines.rules import (
     RuleKind,
     StopEvent,
     Trigger,
+    rule_for_clock,
     rule_named,
     rules_for,
 )
@@ -71,14 +77,36 @@ def clock_deadline(
             counted=deadline.counted,
             notes=deadline.notes,
         )
+    in_force = f"from {row.effective_from:%Y-%m-%d}" + (
+        f" to {row.effective_to:%Y-%m-%d}" if row.effective_to else ", open-ended"
+    )
+    explanation["lines"] = [
+        *explanation["lines"],
+        f"Rules-table row {row.key}: in force for receipts at the plan {in_force}; "
+        f"last reviewed {row.last_reviewed:%Y-%m-%d} (R-DL-16).",
+    ]
     explanation.update(
         name=row.name,
         label=row.label,
         trigger=str(row.trigger),
         on_pass=str(row.on_pass),
         citation=row.citation,
+        rule_row=row.as_row(),
     )
     return deadline, explanation
+
+
+def case_rules(case: Case, *, trigger: Trigger | None = None) -> list[ClockRule]:
+    """The rules-table rows in force at the case's receipt at the plan (R-DL-16)."""
+    received_on = case.received_at_plan.astimezone(plan_zone()).date()
+    return rules_for(
+        review_type=case.review_type, origin=case.origin, on=received_on, trigger=trigger
+    )
+
+
+def clock_rule(clock: Clock) -> ClockRule:
+    """The row a clock was computed with."""
+    return rule_for_clock(rule_key=clock.rule_key, name=clock.name, review_type=clock.review_type)
 
 
 def _start_for(
@@ -121,7 +149,7 @@ def clocks_start(
     calendar = business_calendar()
     started = [
         clock
-        for row in rules_for(review_type=case.review_type, trigger=trigger)
+        for row in case_rules(case, trigger=trigger)
         if (clock := _clock_create(case, row, start, fixed_date, calendar, actor)) is not None
     ]
     if trigger == Trigger.IMRO_RECEIPT:
@@ -147,6 +175,7 @@ def _clock_create(
         trigger=row.trigger,
         rule_kind=row.rule.kind,
         rule_amount=row.rule.amount,
+        rule_key=row.key,
         on_pass=row.on_pass,
         started_at=start,
         due_at=deadline.due,
@@ -182,7 +211,7 @@ def clocks_stop(
     trigger = StopEvent(trigger)
     stopped = []
     for clock in Clock.objects.running().filter(case=case).select_for_update():
-        if rule_named(name=clock.name, review_type=clock.review_type).stops_on != trigger:
+        if clock_rule(clock).stops_on != trigger:
             continue
         clock.status = ClockStatus.MET if at <= clock.due_at else ClockStatus.MISSED
         clock.stopped_at = at
@@ -224,15 +253,89 @@ def clocks_recompute_for_case(
     case: Case,
     actor: AbstractBaseUser | None = None,
     imro_received_at: datetime | None = None,
+    receipt_changed: bool = False,
 ) -> list[Clock]:
     """Bring the case's clocks in line with its inputs (R-DL-10).
 
-    Running clocks whose rule no longer applies to the review type are cancelled; running
-    clocks are recomputed from the case's receipt times, approval time and date response
-    needed (and `imro_received_at` when the IMRO receipt time changed); clocks whose
-    trigger has happened but which are missing are started. Stopped clocks are history
+    Running clocks whose rule no longer applies to the review type or origin are
+    cancelled; running clocks are recomputed from the case's receipt times, approval time
+    and date response needed (and `imro_received_at` when the IMRO receipt time changed),
+    each with the rules-table row it was started with (R-DL-16: a change of the table
+    does not move a running clock by itself); clocks whose trigger has happened but which
+    are missing are started with the rows in force at receipt. Stopped clocks are history
     and stay as they are. Old values stay in the clock's history. Returns changed clocks.
+
+    `receipt_changed` (the audited receipt at the plan was corrected, R-TRK-9): the case
+    now uses the rows in force at the new receipt, so running clocks take those rows.
     """
+    return _recompute(
+        case,
+        actor=actor,
+        imro_received_at=imro_received_at,
+        reselect=receipt_changed,
+        cause="receipt at the plan changed" if receipt_changed else "case inputs",
+    )
+
+
+@transaction.atomic
+def clocks_recompute_rules(
+    *, case: Case, reason: str, actor: AbstractBaseUser | None = None
+) -> list[dict[str, str | None]]:
+    """Recompute the case's running clocks with the rules-table rows now in force at its
+    receipt at the plan, on purpose (R-DL-16).
+
+    Needs a written reason (Refused otherwise, nothing changed). Clocks the current rows
+    add are started, clocks whose row no longer applies are cancelled. Writes one case
+    event naming each changed clock with its old and new due time and row, and the reason;
+    nothing when no clock changes. Returns those changes.
+    """
+    if not reason.strip():
+        raise Refused("Recomputing clocks with the current rules needs a written reason.")
+    zone = plan_zone()
+    before = {
+        clock.pk: (clock.due_at, clock.rule_key)
+        for clock in Clock.objects.filter(case=case)
+        .exclude(status=ClockStatus.CANCELLED)
+        .select_for_update()
+    }
+    changed = _recompute(case, actor=actor, reselect=True, cause=f"rules table: {reason}")
+    changes = []
+    for clock in changed:
+        old_due, old_key = before.get(clock.pk, (None, ""))
+        cancelled = clock.status == ClockStatus.CANCELLED
+        changes.append(
+            {
+                "clock": clock.name,
+                "old_due_at": old_due.astimezone(zone).isoformat() if old_due else None,
+                "new_due_at": None if cancelled else clock.due_at.astimezone(zone).isoformat(),
+                "old_rule": old_key or None,
+                "new_rule": None if cancelled else clock.rule_key,
+            }
+        )
+    if changes:
+        parts = [
+            f"{c['clock']}: {c['old_due_at'] or 'none'} → {c['new_due_at'] or 'cancelled'}"
+            for c in changes
+        ]
+        case_event_add(
+            case=case,
+            kind="clocks_recomputed",
+            summary="Clocks recomputed with the current rules table: " + "; ".join(parts) + ".",
+            actor=actor,
+            data={"reason": reason, "changes": changes},
+            actor_name="" if actor else "Operator (manage.py recompute_clocks)",
+        )
+    return changes
+
+
+def _recompute(
+    case: Case,
+    *,
+    actor: AbstractBaseUser | None,
+    reselect: bool,
+    imro_received_at: datetime | None = None,
+    cause: str = "case inputs",
+) -> list[Clock]:
     case.refresh_from_db()
     calendar = business_calendar()
     live = {
@@ -241,11 +344,11 @@ def clocks_recompute_for_case(
         .exclude(status=ClockStatus.CANCELLED)
         .select_for_update()
     }
-    applicable = {row.name: row for row in rules_for(review_type=case.review_type)}
+    applicable = {row.name: row for row in case_rules(case)}
     changed: list[Clock] = []
     for name, clock in live.items():
         if clock.is_running and (name not in applicable or clock.review_type != case.review_type):
-            _clock_cancel(clock, reason="review type changed", actor=actor)
+            _clock_cancel(clock, reason="review type or origin changed", actor=actor)
             changed.append(clock)
     imro_start = imro_received_at or next(
         (c.started_at for c in live.values() if c.trigger == Trigger.IMRO_RECEIPT), None
@@ -269,7 +372,10 @@ def clocks_recompute_for_case(
             created = _clock_create(case, row, start, fixed_date, calendar, actor)
             if created is not None:
                 changed.append(created)
-        elif _clock_recompute(clock, row, start, fixed_date, calendar, actor, cause="case inputs"):
+            continue
+        if not reselect and clock.rule_key:
+            row = clock_rule(clock)
+        if _clock_recompute(clock, row, start, fixed_date, calendar, actor, cause=cause):
             changed.append(clock)
     return changed
 
@@ -287,25 +393,36 @@ def _clock_recompute(
     deadline, explanation = clock_deadline(
         row=row, start=start, calendar=calendar, fixed_date=fixed_date, extended=clock.extended
     )
-    if deadline.due == clock.due_at and start == clock.started_at:
+    same_row = row.key == clock.rule_key or not clock.rule_key  # blank: made outside services
+    if deadline.due == clock.due_at and start == clock.started_at and same_row:
         return False
-    old_due = clock.due_at
+    old_due, old_key = clock.due_at, clock.rule_key
     clock.started_at = start
     clock.due_at = deadline.due
     clock.explanation = explanation
+    clock.rule_key = row.key
+    clock.rule_kind = row.rule.kind
+    clock.rule_amount = row.rule.amount
+    clock.on_pass = row.on_pass
     recorded = set(ClockAlert.objects.filter(clock=clock).values_list("level", flat=True))
     clock.next_alert_at = next_alert_at(clock=clock, recorded=recorded, zone=calendar.zone)
-    clock.save(update_fields=["started_at", "due_at", "explanation", "next_alert_at", "extended"])
-    ClockEvent.objects.create(
-        clock=clock,
-        kind=ClockEvent.Kind.RECOMPUTED,
-        actor=actor,
-        data={
-            "cause": cause,
-            "old_due_at": old_due.isoformat(),
-            "due_at": clock.due_at.isoformat(),
-        },
+    clock.save(
+        update_fields=[
+            "started_at",
+            "due_at",
+            "explanation",
+            "next_alert_at",
+            "extended",
+            "rule_key",
+            "rule_kind",
+            "rule_amount",
+            "on_pass",
+        ]
     )
+    data = {"cause": cause, "old_due_at": old_due.isoformat(), "due_at": clock.due_at.isoformat()}
+    if old_key != row.key:
+        data.update(old_rule=old_key, rule=row.key)
+    ClockEvent.objects.create(clock=clock, kind=ClockEvent.Kind.RECOMPUTED, actor=actor, data=data)
     return True
 
 
@@ -336,7 +453,7 @@ def clocks_recompute_for_calendar(
             clock = Clock.objects.select_for_update().get(pk=clock_id)
             if not clock.is_running:
                 continue
-            row = rule_named(name=clock.name, review_type=clock.review_type)
+            row = clock_rule(clock)
             if _clock_recompute(
                 clock, row, clock.started_at, None, calendar, actor, cause="holiday calendar"
             ):
@@ -393,7 +510,7 @@ def extension_grant(
             f"{_local(extended_due, zone)} would be later than the 72-hour appeal "
             f"resolution due time {_local(appeal_due, zone)}."
         )
-    row = rule_named(name=clock.name, review_type=clock.review_type)
+    row = clock_rule(clock)
     old_due = clock.due_at
     clock.extended = True
     _clock_recompute(
@@ -465,6 +582,7 @@ __all__ = [
     "clocks_cancel",
     "clocks_recompute_for_calendar",
     "clocks_recompute_for_case",
+    "clocks_recompute_rules",
     "clocks_start",
     "clocks_stop",
     "digest_send",

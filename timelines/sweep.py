@@ -8,6 +8,7 @@ only the one whose insert wins sends the notification; the other skips.
 """
 
 import json
+import logging
 import time as monotonic_time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -25,12 +26,13 @@ from notifications.services import (
     notifications_send_many,
     users_with_capability,
 )
-from timelines.calendar import business_calendar, plan_zone
+from timelines.calendar import business_calendar, calendar_coverage, plan_zone
 from timelines.models import AlertLevel, Clock, ClockAlert, ClockEvent, SweepRun
-from timelines.rules import OnPass, RuleKind, rule_named
+from timelines.rules import OnPass, RuleKind, rule_for_clock
 from timelines.thresholds import clock_thresholds
 
 BATCH_SIZE = 2000
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,7 +85,7 @@ def sweep(
             batch = list(
                 due.filter(pk__in=due_ids[start : start + batch_size])
                 .order_by("pk")
-                .values("pk", "case_id", "name", "review_type", "rule_kind", "due_at")
+                .values("pk", "case_id", "name", "review_type", "rule_kind", "rule_key", "due_at")
             )
             # Owners by primary key: joined in the query above, PostgreSQL hashed all
             # cases, closed ones included, for every batch.
@@ -138,6 +140,7 @@ def _sweep_batch(
             rule_kind=row["rule_kind"],
             due_at=row["due_at"],
             zone=zone,
+            rule_key=row["rule_key"],
         )
         passed = [t for t in thresholds if t.at <= now]
         pending = [t.at for t in thresholds if t.at > now and (row["pk"], t.level) not in recorded]
@@ -219,7 +222,9 @@ def _alerts_insert(
 
 def _alert_text(row: dict, *, level: str, severity: str, zone) -> str:
     """A short reason without PHI: case number, clock, due time."""
-    label = rule_named(name=row["name"], review_type=row["review_type"]).label
+    label = rule_for_clock(
+        rule_key=row["rule_key"], name=row["name"], review_type=row["review_type"]
+    ).label
     due = row["due_at"].astimezone(zone)
     due_text = f"{due:%a %b %d %H:%M %Z}"
     if level == AlertLevel.DUE_PASSED:
@@ -231,15 +236,40 @@ def _alert_text(row: dict, *, level: str, severity: str, zone) -> str:
     return f"Case {row['case_id']}: {label} is due today, by {due_text}."
 
 
+def calendar_warning_send(*, now: datetime | None = None) -> int:
+    """Tell Administrators when the holiday calendar reaches fewer than 400 days ahead
+    (R-DL-17), once per local date, and log it (no PHI: dates only). Returns how many
+    notifications were stored."""
+    now = now or timezone.now()
+    today = now.astimezone(plan_zone()).date()
+    warning = calendar_coverage(today=today).warning()
+    if warning is None:
+        return 0
+    logger.warning("holiday calendar: %s", warning)
+    drafts = [
+        NotificationDraft(
+            recipient_id=user_id,
+            kind="holiday_calendar",
+            text=warning,
+            link=reverse("admin:timelines_holiday_changelist"),
+            dedupe_key=f"holiday_calendar:{today.isoformat()}",
+        )
+        for user_id in sorted(users_with_capability("imr.administer").values_list("pk", flat=True))
+    ]
+    return len(notifications_send_many(drafts=drafts))
+
+
 def digest_send(*, now: datetime | None = None) -> int:
     """Send each CMO and UM lead the nightly digest of at-risk and overdue clocks (R-DL-11).
 
     Counts and a link only, no PHI. UM leads are users holding
     "notifications.receive_digest" (granted by an Administrator). At risk means due by the
     end of the next business day. Sent once per recipient per local date; nothing is sent
-    when nothing is at risk or overdue. Returns how many digests were stored.
+    when nothing is at risk or overdue. Administrators get the holiday-calendar warning
+    when it applies (calendar_warning_send). Returns how many digests were stored.
     """
     now = now or timezone.now()
+    calendar_warning_send(now=now)
     calendar = business_calendar()
     today = calendar.local(now).date()
     horizon = calendar.end_of_day(calendar.next_business_day(today))

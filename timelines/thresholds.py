@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from timelines.deadlines import warning_times
 from timelines.models import AlertLevel, Clock
-from timelines.rules import OnPass, RuleKind, rule_named
+from timelines.rules import OnPass, RuleKind, rule_for_clock
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,17 @@ class Threshold:
 
 
 def clock_thresholds(
-    *, name: str, review_type: str, rule_kind: str, due_at: datetime, zone: ZoneInfo
+    *,
+    name: str,
+    review_type: str,
+    rule_kind: str,
+    due_at: datetime,
+    zone: ZoneInfo,
+    rule_key: str = "",
 ) -> list[Threshold]:
-    """Warnings first, then the due time itself; severity of passing due per the rule row."""
-    row = rule_named(name=name, review_type=review_type)
+    """Warnings first, then the due time itself; severity of passing due per the rule row
+    the clock was computed with."""
+    row = rule_for_clock(rule_key=rule_key, name=name, review_type=review_type)
     warnings = warning_times(
         due=due_at,
         kind=RuleKind(rule_kind),
@@ -44,6 +51,7 @@ def next_alert_at(*, clock: Clock, recorded: set[str], zone: ZoneInfo) -> dateti
             rule_kind=clock.rule_kind,
             due_at=clock.due_at,
             zone=zone,
+            rule_key=clock.rule_key,
         )
         if t.level not in recorded
     ]

@@ -7,10 +7,12 @@ from cases.models.case import (
     CaseEvent,
     Circumstance,
     Diagnosis,
+    Origin,
     ReferralCircumstance,
     RequestedService,
     ReviewerQuestion,
     ReviewType,
+    origin_for,
 )
 from cases.models.closure import CaseResolution, TarAttachment, TarBundle
 from cases.models.determination import Determination, Outcome
@@ -35,6 +37,7 @@ __all__ = [
     "LetterChannel",
     "LetterTemplate",
     "Member",
+    "Origin",
     "Outcome",
     "Party",
     "Practitioner",
@@ -45,4 +48,5 @@ __all__ = [
     "Status",
     "TarAttachment",
     "TarBundle",
+    "origin_for",
 ]

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -11,6 +13,26 @@ class ReviewType(models.TextChoices):
     STANDARD = "standard", "Standard"
     EXPEDITED = "expedited", "Expedited"
     RETROSPECTIVE = "retrospective", "Retrospective"
+
+
+class Origin(models.TextChoices):
+    """Where the request under review came from; it picks the plan's own overall clock
+    from the rules table (R-DL-14, policy VI.F.9)."""
+
+    APPEAL = "appeal", "Appeal"
+    PRE_SERVICE = "pre_service", "Pre-service request"
+    RETROSPECTIVE = "retrospective", "Retrospective request"
+
+
+def origin_for(*, review_type: str, circumstances: Iterable[int]) -> str:
+    """The origin intake records: a retrospective review is a retrospective request; a
+    case referred under VI.B.3 ("in the instance of an appeal") is an appeal; any other
+    case is a request for authorization before the service (pre-service)."""
+    if review_type == ReviewType.RETROSPECTIVE:
+        return Origin.RETROSPECTIVE
+    if Circumstance.APPEAL in set(circumstances):
+        return Origin.APPEAL
+    return Origin.PRE_SERVICE
 
 
 class Circumstance(models.IntegerChoices):
@@ -106,6 +128,8 @@ class Case(models.Model):
         default=False, help_text="The request is experimental or investigational."
     )
     received_at_plan = models.DateTimeField(help_text="When the plan received the request.")
+    # Set by intake and edit from the review type and circumstances (origin_for).
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.PRE_SERVICE)
     response_needed_by = models.DateField(
         null=True, blank=True, help_text="Date response needed (referral file item h)."
     )

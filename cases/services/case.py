@@ -24,6 +24,7 @@ from cases.models import (
     RequestedService,
     ReviewerQuestion,
     Status,
+    origin_for,
 )
 from cases.workflow import STALE_CASE, check_transition
 from imr.errors import Conflict, Refused
@@ -142,13 +143,16 @@ def case_create(
     owner: AbstractBaseUser,
     actor: AbstractBaseUser,
 ) -> Case:
-    """Open a case from a TAR (intake). Starts the clocks counted from receipt at the plan."""
+    """Open a case from a TAR (intake). Records the case's origin (R-DL-14) and starts the
+    clocks counted from receipt at the plan; a clock the holiday calendar cannot count
+    refuses the intake (R-DL-17)."""
     services, diagnoses = _validated_codes(details)
     case = Case(
         member=member,
         treating_practitioner=practitioner,
         owner=owner,
         received_at_plan=details.received_at_plan,
+        origin=origin_for(review_type=details.review_type, circumstances=details.circumstances),
         **details.facts(),
     )
     case.full_clean(exclude=["member", "treating_practitioner", "owner"])
@@ -178,10 +182,13 @@ def case_update(
             f"The referral file cannot be edited once the case is “{case.get_status_display()}”."
         )
     services, diagnoses = _validated_codes(details)
-    clock_inputs_changed = (case.review_type, case.response_needed_by) != (
+    origin = origin_for(review_type=details.review_type, circumstances=details.circumstances)
+    clock_inputs_changed = (case.review_type, case.response_needed_by, case.origin) != (
         details.review_type,
         details.response_needed_by,
+        origin,
     )
+    case.origin = origin
     for name, value in details.facts().items():
         setattr(case, name, value)
     case.full_clean(exclude=["member", "treating_practitioner", "owner"])
@@ -311,7 +318,8 @@ def received_at_plan_change(
             "new": new_value.isoformat(),
         },
     )
-    clocks_recompute_for_case(case=case, actor=actor)
+    # The rows in force at the new receipt apply (R-DL-16).
+    clocks_recompute_for_case(case=case, actor=actor, receipt_changed=True)
     return case
 
 

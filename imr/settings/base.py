@@ -169,6 +169,8 @@ USE_TZ = True
 # Times are stored in UTC; the plan's zone is used for display and business-day rules.
 PLAN_TIME_ZONE = env_time_zone("PLAN_TIME_ZONE", "America/Los_Angeles")
 TIME_ZONE = PLAN_TIME_ZONE
+# /healthz and the nightly digest warn when the holiday calendar ends sooner (R-DL-17).
+HOLIDAY_CALENDAR_MIN_DAYS_AHEAD = env_int("HOLIDAY_CALENDAR_MIN_DAYS_AHEAD", 400, minimum=0)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--response-needed-by", help="Date response needed (YYYY-MM-DD), standard only."
         )
+        parser.add_argument(
+            "--origin",
+            choices=["appeal", "pre_service", "retrospective"],
+            help="The case's origin: adds the plan's own clock for it (R-DL-14).",
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -66,6 +71,7 @@ class Command(BaseCommand):
                 extended=bool(options["extended"]),
                 holidays=holidays,
                 response_needed_by=response_needed_by,
+                origin=options["origin"],
             )
         except Refused as exc:
             raise CommandError(str(exc)) from None
@@ -79,7 +85,7 @@ class Command(BaseCommand):
             return
         for clock in clocks:
             self.stdout.write(f"{clock.name}: due {clock.due_at.astimezone(zone).isoformat()}")
-            self.stdout.write(f"  {clock.label}; {clock.rule} from {clock.trigger}")
+            self.stdout.write(f"  {clock.label}; {clock.rule['description']} from {clock.trigger}")
             for line in clock.explanation["lines"]:
                 self.stdout.write(f"  {line}")
             self.stdout.write(f"  {clock.citation}")
