@@ -215,6 +215,7 @@ class CaseChecklistView(ApiAuthMixin, APIView):
     @extend_schema(responses=ChecklistItemSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request, pk)
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="checklist")
         items = referral_file_checklist(case)
         return Response(ChecklistItemSerializer(items, many=True).data)
 

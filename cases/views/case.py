@@ -154,6 +154,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if saved is not None:
             return redirect("cases:detail", pk=case.pk)
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="edit form")
     return render(request, "cases/edit.html", {"case": case, "case_form": form})
 
 
