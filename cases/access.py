@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.models import AccessLog, Case, Document
+from cases.models import AccessLog, Case, Document, Letter, TarBundle
 from imr.roles import perm
 
 
@@ -33,14 +33,22 @@ def access_log(
     action: str,
     case: Case,
     document: Document | None = None,
+    letter: Letter | None = None,
+    tar_bundle: TarBundle | None = None,
+    resource: str = "",
 ) -> None:
-    """Record a view or download of PHI (R-TRK-8). Never logs what was seen, only that."""
+    """Record a view or download of PHI (R-TRK-8, R-SEC-6). Never logs what was seen:
+    that it was, which document, letter or bundle, or which part of the case (`resource`).
+    """
     AccessLog.objects.create(
         at=timezone.now(),
         user=request.user,
         action=action,
         case=case,
         document=document,
+        letter=letter,
+        tar_bundle=tar_bundle,
+        resource=resource,
         ip_address=request.META.get("REMOTE_ADDR") or None,
     )
 

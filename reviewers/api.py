@@ -110,6 +110,9 @@ class SuggestionsView(ApiAuthMixin, APIView):
     @extend_schema(responses=SuggestionSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_staff(request, case_pk, capability="view_phi")
+        access_log(
+            request, action=AccessLog.Action.VIEW_CASE, case=case, resource="reviewer suggestions"
+        )
         return Response(SuggestionSerializer(reviewer_suggestions(case), many=True).data)
 
 
@@ -119,6 +122,7 @@ class AssignmentView(ApiAuthMixin, APIView):
     @extend_schema(responses={200: Nullable(AssignmentSerializer)})
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_staff(request, case_pk, capability="view_phi")
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="assignment")
         assignment = current_assignment(case)
         return Response(AssignmentSerializer(assignment).data if assignment else None)
 
@@ -138,6 +142,7 @@ class AttestationListView(ApiAuthMixin, APIView):
     @extend_schema(responses=AttestationSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_staff(request, case_pk, capability="view_phi")
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="attestations")
         attestations = ConflictAttestation.objects.filter(case=case)
         return Response(AttestationSerializer(attestations, many=True).data)
 
@@ -164,6 +169,7 @@ class ContactListView(ApiAuthMixin, APIView):
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_staff(request, case_pk, capability="view_phi")
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="contact log")
         entries = ContactLogEntry.objects.filter(case=case).select_related("by")
         return Response(ContactSerializer(entries, many=True).data)
 
@@ -183,6 +189,9 @@ class InformationRequestListView(ApiAuthMixin, APIView):
     @extend_schema(responses=InformationRequestSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_staff(request, case_pk, capability="view_phi")
+        access_log(
+            request, action=AccessLog.Action.VIEW_CASE, case=case, resource="information requests"
+        )
         questions = InformationRequest.objects.filter(case=case)
         return Response(InformationRequestSerializer(questions, many=True).data)
 

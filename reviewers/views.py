@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.models import Case
+from cases.access import access_log
+from cases.models import AccessLog, Case
 from imr.web import form_run, redirect_back
 from reviewers import services
 from reviewers.access import get_case_for_staff, require_staff_reader
@@ -31,6 +32,7 @@ def _back(request: HttpRequest, case: Case) -> HttpResponseRedirect:
 def staff_case(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The reviewer panel on a page of its own (the case page includes the same fragment)."""
     case = get_case_for_staff(request, case_pk, capability="view_phi")
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="reviewer panel")
     return render(request, "reviewers/staff_case.html", {"panel": reviewer_panel_for_case(case)})
 
 

@@ -1,6 +1,7 @@
 """REST endpoints for cases (R-API-1): the same services and permissions as the staff pages."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -15,6 +16,7 @@ from cases.api.filters import CaseFilter
 from cases.checklist import referral_file_checklist
 from cases.models import AccessLog, Case, Member
 from cases.serializers.case import (
+    CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseReadSerializer,
     CaseSearchSerializer,
@@ -105,24 +107,22 @@ class CaseListView(ApiAuthMixin, generics.ListAPIView):
         access_log_list(request, cases=cases)
         return self.get_paginated_response(CaseReadSerializer(cases, many=True).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseReadSerializer})
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
     def post(self, request: Request) -> Response:
+        """Open a case; `member_changes` names the member fields this intake changed."""
         require_capability(request, "work_cases")
         form = CaseCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        member = services.member_find_or_create(**form.validated_data["member"])
-        practitioner = services.practitioner_find_or_create(**form.validated_data["practitioner"])
-        case = services.case_create(
-            member=member,
-            practitioner=practitioner,
+        intake = services.case_intake(
+            member=form.validated_data["member"],
+            practitioner=form.validated_data["practitioner"],
             details=form.details(),
             owner=request.user,
             actor=request.user,
         )
-        return Response(
-            CaseReadSerializer(_case_queryset().get(pk=case.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+        case = _case_queryset().get(pk=intake.case.pk)
+        case.member_changes = intake.member_changes
+        return Response(CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
 class CaseSearchView(ApiAuthMixin, generics.GenericAPIView):
@@ -215,18 +215,24 @@ class CaseChecklistView(ApiAuthMixin, APIView):
     @extend_schema(responses=ChecklistItemSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request, pk)
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="checklist")
         items = referral_file_checklist(case)
         return Response(ChecklistItemSerializer(items, many=True).data)
 
 
 class MemberDetailView(ApiAuthMixin, APIView):
-    """GET: a member's PHI; only roles with PHI access; every read is logged."""
+    """GET: a member's PHI; only roles with PHI access; every read is logged.
+
+    A member is served only through a case, since the access log names the case
+    (R-SEC-6): a member row without one (left by a refused intake before R-SEC-3) is a 404.
+    """
 
     @extend_schema(responses=MemberSerializer)
     def get(self, request: Request, pk: int) -> Response:
         require_capability(request, "view_phi")
         member = get_object_or_404(Member, pk=pk)
         case = member.cases.order_by("-pk").first()
-        if case is not None:
-            access_log(request, action=AccessLog.Action.VIEW_MEMBER, case=case)
+        if case is None:
+            raise Http404("No case names this member.")
+        access_log(request, action=AccessLog.Action.VIEW_MEMBER, case=case)
         return Response(MemberSerializer(member).data)

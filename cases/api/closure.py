@@ -41,6 +41,7 @@ class TarBundleListView(ApiAuthMixin, APIView):
     @extend_schema(responses=TarBundleSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_user(request, case_pk)
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="TAR bundles")
         return Response(TarBundleSerializer(case.tar_bundles.all(), many=True).data)
 
     @extend_schema(request=None, responses={201: TarBundleSerializer})
@@ -55,7 +56,9 @@ class TarBundleDownloadView(ApiAuthMixin, APIView):
     def get(self, request: Request, case_pk: int, pk: int) -> HttpResponse:
         case = get_case_for_user(request, case_pk)
         bundle = get_object_or_404(case.tar_bundles, pk=pk)
-        access_log(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, case=case)
+        access_log(
+            request, action=AccessLog.Action.DOWNLOAD_TAR_BUNDLE, case=case, tar_bundle=bundle
+        )
         response = HttpResponse(closure.tar_bundle_bytes(bundle), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="TAR bundle {bundle.pk}.zip"'
         response["Cache-Control"] = "private, no-store"

@@ -10,7 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.access import get_case_for_user
+from cases.access import access_log, get_case_for_user
+from cases.models import AccessLog
 from cases.serializers.determination import (
     AmendmentInputSerializer,
     DeterminationInputSerializer,
@@ -28,6 +29,7 @@ class DeterminationListView(ApiAuthMixin, APIView):
     @extend_schema(responses=DeterminationSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_user(request, case_pk)
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="determinations")
         rows = case.determinations.select_related("signed_by", "created_by")
         return Response(DeterminationSerializer(rows, many=True).data)
 

@@ -34,6 +34,10 @@ class CaseDocumentListView(ApiAuthMixin, generics.ListAPIView):
 
     def get_queryset(self):
         case = get_case_for_user(self.request, self.kwargs["case_pk"])
+        if self.request.method == "GET":
+            access_log(
+                self.request, action=AccessLog.Action.VIEW_CASE, case=case, resource="documents"
+            )
         return (
             case.documents.current()
             .select_related("uploaded_by")
@@ -85,6 +89,13 @@ class DocumentVersionsView(ApiAuthMixin, generics.ListAPIView):
             chain.append(document)
             document = documents.get(document.supersedes_id)
         self._replaced = {d.supersedes_id for d in chain if d.supersedes_id}
+        if self.request.method == "GET":
+            access_log(
+                self.request,
+                action=AccessLog.Action.VIEW_CASE,
+                case=case,
+                resource="document versions",
+            )
         return chain
 
     def get_serializer_context(self) -> dict:

@@ -24,6 +24,7 @@ class LetterListView(ApiAuthMixin, APIView):
     @extend_schema(responses=LetterSerializer(many=True))
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_user(request, case_pk)
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="letters")
         rows = case.letters.select_related("template", "sent_by", "mailed_by")
         return Response(LetterSerializer(rows, many=True).data)
 
@@ -87,7 +88,7 @@ class LetterDownloadView(ApiAuthMixin, APIView):
     def get(self, request: Request, case_pk: int, pk: int) -> HttpResponse:
         case = get_case_for_user(request, case_pk)
         letter = get_object_or_404(case.letters, pk=pk)
-        access_log(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, case=case)
+        access_log(request, action=AccessLog.Action.DOWNLOAD_LETTER, case=case, letter=letter)
         return pdf_response(letters.letter_pdf(letter), f"Letter {letter.pk} {letter.party}.pdf")
 
 

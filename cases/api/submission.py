@@ -6,6 +6,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.access import access_log
+from cases.models import AccessLog
 from cases.services import case_submit
 from imr.api import ApiAuthMixin
 from imr.api.schema import Nullable
@@ -20,6 +22,7 @@ class SubmissionView(ApiAuthMixin, APIView):
     @extend_schema(responses={200: Nullable(SubmissionSerializer)})
     def get(self, request: Request, case_pk: int) -> Response:
         case = get_case_for_staff(request, case_pk, capability="view_phi")
+        access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="submission")
         submission = Submission.objects.filter(case=case).first()
         return Response(SubmissionSerializer(submission).data if submission else None)
 

@@ -294,6 +294,9 @@ class ReviewerQuestion(models.Model):
 class CaseEvent(models.Model):
     """Append-only log of what happened to a case, written explicitly by services.
 
+    The database refuses UPDATE, DELETE and TRUNCATE; each case's events are a hash
+    chain that `manage.py audit_verify` checks (R-SEC-6).
+
     Field-level before/after lives in django-simple-history; this says what a person
     or job did, in words a UM coordinator or an auditor reads.
     """
@@ -310,6 +313,10 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
+    # The case's hash chain (cases.events): the previous event's row_hash, and the
+    # SHA-256 of it with this event's content. Written once, by case_events_bulk_add.
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["at", "pk"]

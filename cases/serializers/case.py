@@ -166,6 +166,15 @@ class CaseCreateSerializer(CaseWriteSerializer):
         fields = [*CaseWriteSerializer.Meta.fields, "member", "practitioner"]
 
 
+class CaseCreatedSerializer(CaseReadSerializer):
+    """The case intake opened, and the member fields it changed (names only, R-SEC-3)."""
+
+    member_changes = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(CaseReadSerializer.Meta):
+        fields = [*CaseReadSerializer.Meta.fields, "member_changes"]
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 

@@ -16,8 +16,10 @@ this package at all (the import contracts in pyproject.toml), they are below it.
 
 from cases.services.case import (
     CaseDetails,
+    IntakeResult,
     ServiceLine,
     case_create,
+    case_intake,
     case_transition,
     case_update,
     case_withdraw,
@@ -59,10 +61,12 @@ from cases.services.submission import case_submit
 __all__ = [
     "CaseDetails",
     "DeterminationInput",
+    "IntakeResult",
     "RenderedLetter",
     "ServiceLine",
     "case_close",
     "case_create",
+    "case_intake",
     "case_resolve",
     "case_submit",
     "case_transition",

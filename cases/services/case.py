@@ -143,26 +143,109 @@ def case_create(
     owner: AbstractBaseUser,
     actor: AbstractBaseUser,
 ) -> Case:
-    """Open a case from a TAR (intake). Records the case's origin (R-DL-14) and starts the
-    clocks counted from receipt at the plan; a clock the holiday calendar cannot count
-    refuses the intake (R-DL-17)."""
+    """Open a case from a TAR for a saved member. Records the case's origin (R-DL-14) and
+    starts the clocks counted from receipt at the plan; a clock the holiday calendar
+    cannot count refuses the intake (R-DL-17)."""
     services, diagnoses = _validated_codes(details)
+    case = _case_validated(details=details, owner=owner)
+    case.member, case.treating_practitioner = member, practitioner
+    return _case_open(case, details=details, rows=(services, diagnoses), actor=actor)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """The case intake opened, and which of the member's recorded fields it changed."""
+
+    case: Case
+    member_created: bool
+    member_changes: list[str]
+
+
+@transaction.atomic
+def case_intake(
+    *,
+    member: dict[str, object],
+    practitioner: dict[str, str],
+    details: CaseDetails,
+    owner: AbstractBaseUser,
+    actor: AbstractBaseUser,
+) -> IntakeResult:
+    """Intake as one change (R-SEC-3): the member, the practitioner and the case.
+
+    Everything is checked before anything is written, and the writes share one
+    transaction, so a refused intake (a bad code, a bad date of birth) leaves an
+    existing member as it was and creates no member for a new CIN. An existing member's
+    changed demographics are saved (django-simple-history keeps the old values), named
+    in the case's log and returned, so that the page or the API can say what changed.
+    """
+    services, diagnoses = _validated_codes(details)
+    member_row, member_changes = _member_validated(**member)
+    case = _case_validated(details=details, owner=owner)
+    created = member_row.pk is None
+    if created or member_changes:
+        member_row._change_reason = "Intake of a new case"  # simple-history's reason
+        member_row.save()
+    case.member = member_row
+    case.treating_practitioner = practitioner_find_or_create(**practitioner)
+    _case_open(case, details=details, rows=(services, diagnoses), actor=actor)
+    if member_changes:
+        labels = ", ".join(_member_field_label(name) for name in member_changes)
+        case_event_add(
+            case=case,
+            kind="member_updated",
+            summary=f"Member record updated at intake: {labels}.",
+            actor=actor,
+            data={"fields": member_changes},
+        )
+    return IntakeResult(case=case, member_created=created, member_changes=member_changes)
+
+
+def _case_validated(*, details: CaseDetails, owner: AbstractBaseUser) -> Case:
+    """The unsaved case with its facts checked (its member and practitioner come later)."""
     case = Case(
-        member=member,
-        treating_practitioner=practitioner,
         owner=owner,
         received_at_plan=details.received_at_plan,
         origin=origin_for(review_type=details.review_type, circumstances=details.circumstances),
         **details.facts(),
     )
     case.full_clean(exclude=["member", "treating_practitioner", "owner"])
+    return case
+
+
+def _case_open(
+    case: Case,
+    *,
+    details: CaseDetails,
+    rows: tuple[list[RequestedService], list[Diagnosis]],
+    actor: AbstractBaseUser,
+) -> Case:
     case.save()
-    _write_children(case, details, services, diagnoses)
+    _write_children(case, details, *rows)
     case_event_add(case=case, kind="case_opened", summary="Case opened at intake.", actor=actor)
     clocks_start(case=case, trigger="plan_receipt", at=case.received_at_plan, actor=actor)
     if case.response_needed_by is not None:
         clocks_start(case=case, trigger="response_needed", actor=actor)
     return case
+
+
+def _member_validated(*, cin: str, **fields: object) -> tuple[Member, list[str]]:
+    """The member with this CIN (locked) with the given values set, or a new unsaved one,
+    checked but not saved; and the names of the fields that differ from the record."""
+    cin = cin.strip().upper()
+    member = Member.objects.select_for_update().filter(cin=cin).first()
+    if member is None:
+        member = Member(cin=cin, **fields)
+        member.full_clean()
+        return member, []
+    changed = [name for name, value in fields.items() if getattr(member, name) != value]
+    for name in changed:
+        setattr(member, name, fields[name])
+    member.full_clean()
+    return member, changed
+
+
+def _member_field_label(name: str) -> str:
+    return str(Member._meta.get_field(name).verbose_name)
 
 
 @transaction.atomic
@@ -325,18 +408,13 @@ def received_at_plan_change(
 
 @transaction.atomic
 def member_find_or_create(*, cin: str, **fields: object) -> Member:
-    """The member with this CIN, with contact details brought up to date, or a new one."""
-    member = Member.objects.filter(cin=cin.strip().upper()).first()
-    if member is None:
-        member = Member(cin=cin.strip().upper(), **fields)
-        member.full_clean()
-        member.save()
-        return member
-    changed = [name for name, value in fields.items() if getattr(member, name) != value]
-    if changed:
-        for name in changed:
-            setattr(member, name, fields[name])
-        member.full_clean()
+    """The member with this CIN, with contact details brought up to date, or a new one.
+
+    For the demo seed and tests; intake uses case_intake, which saves the member only
+    together with its case (R-SEC-3).
+    """
+    member, changes = _member_validated(cin=cin, **fields)
+    if member.pk is None or changes:
         member.save()
     return member
 

@@ -88,38 +88,45 @@ def case_search(request: HttpRequest) -> HttpResponse:
 
 
 def case_intake(request: HttpRequest) -> HttpResponse:
+    """Open a case; a member found by CIN whose details changed is named in a message."""
     require_capability(request, "work_cases")
     forms = [cls(request.POST or None) for cls in (MemberForm, PractitionerForm, CaseForm)]
     member_form, practitioner_form, case_form = forms
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        case = form_service_run(
+        intake = form_service_run(
             request,
             case_form,
             lambda: _intake(request, member_form, practitioner_form, case_form),
             done=f"Case opened for TAR {case_form.cleaned_data['tar_number']}.",
         )
-        if case is not None:
-            return redirect("cases:detail", pk=case.pk)
+        if intake is not None:
+            if intake.member_changes:
+                messages.info(request, member_changes_sentence(intake.member_changes))
+            return redirect("cases:detail", pk=intake.case.pk)
     return render(request, "cases/intake.html", {"forms": forms, "case_form": case_form})
 
 
-def _intake(request, member_form, practitioner_form, case_form):
-    member = services.member_find_or_create(**member_form.cleaned_data)
+def _intake(request, member_form, practitioner_form, case_form) -> services.IntakeResult:
     p = practitioner_form.cleaned_data
-    practitioner = services.practitioner_find_or_create(
-        name=p["practitioner_name"],
-        npi=p["practitioner_npi"],
-        specialty=p["practitioner_specialty"],
-        email=p["practitioner_email"],
-        address=p["practitioner_address"],
-    )
-    return services.case_create(
-        member=member,
-        practitioner=practitioner,
+    return services.case_intake(
+        member=member_form.cleaned_data,
+        practitioner={
+            "name": p["practitioner_name"],
+            "npi": p["practitioner_npi"],
+            "specialty": p["practitioner_specialty"],
+            "email": p["practitioner_email"],
+            "address": p["practitioner_address"],
+        },
         details=case_form.details(),
         owner=request.user,
         actor=request.user,
     )
+
+
+def member_changes_sentence(fields: list[str]) -> str:
+    """'The member's record was updated: last name, address line1.' (names, never values)."""
+    labels = ", ".join(str(MemberForm.base_fields[name].label or name).lower() for name in fields)
+    return f"The member's record (same CIN) was updated: {labels.replace('_', ' ')}."
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -148,6 +155,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if saved is not None:
             return redirect("cases:detail", pk=case.pk)
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case, resource="edit form")
     return render(request, "cases/edit.html", {"case": case, "case_form": form})
 
 

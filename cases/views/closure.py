@@ -42,7 +42,7 @@ def tar_bundle_build_view(request: HttpRequest, case_pk: int) -> HttpResponse:
 def tar_bundle_download_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     case = get_case_for_user(request, case_pk)
     bundle = get_object_or_404(case.tar_bundles, pk=pk)
-    access_log(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, case=case)
+    access_log(request, action=AccessLog.Action.DOWNLOAD_TAR_BUNDLE, case=case, tar_bundle=bundle)
     response = HttpResponse(closure.tar_bundle_bytes(bundle), content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="TAR bundle case {case.pk} no {bundle.number}.zip"'

@@ -58,7 +58,7 @@ def letter_download_view(request: HttpRequest, case_pk: int, pk: int) -> HttpRes
     """The stored PDF exactly as sent (R-NOT-3)."""
     case = get_case_for_user(request, case_pk)
     letter = get_object_or_404(case.letters, pk=pk)
-    access_log(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, case=case)
+    access_log(request, action=AccessLog.Action.DOWNLOAD_LETTER, case=case, letter=letter)
     return pdf_response(letters.letter_pdf(letter), f"Letter {letter.pk} {letter.party}.pdf")
 
 

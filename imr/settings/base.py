@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Scripts and styles from our static files only (imr/security.py).
     "imr.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on everything but static files (R-SEC-7; imr/security.py).
+    "imr.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.events import case_events_bulk_add
 from cases.models import Case, CaseEvent
 from reports.forms import last_twelve_months
 from reviewers.models import Assignment, Specialist
@@ -45,16 +46,18 @@ def _grow(case: Case, actor) -> None:
         first.storage_name = f"synthetic/grown-{case.pk}-{number}"
         first.save()
     now = timezone.now()
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case,
-            at=now - timedelta(minutes=i),
-            actor=actor,
-            actor_name="Synthetic tester",
-            kind="note",
-            summary="Note.",
-        )
-        for i in range(40)
+    case_events_bulk_add(
+        [
+            CaseEvent(
+                case=case,
+                at=now - timedelta(minutes=i),
+                actor=actor,
+                actor_name="Synthetic tester",
+                kind="note",
+                summary="Note.",
+            )
+            for i in range(40)
+        ]
     )
     clock = Clock.objects.filter(case=case).order_by("pk").first()
     for number in range(10):

@@ -32,6 +32,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from cases.events import GENESIS, event_row_hash
 from cases.models import (
     AccessLog,
     Case,
@@ -523,18 +524,22 @@ def _case_events(w: _Writer, case_id: int, reached, when, *, owner: int, cmo: in
         "resolved": ("case_resolved", "Case marked resolved."),
         "closed": ("case_closed", "Case summary attached to the TAR file; case closed."),
     }
+    previous = GENESIS  # a new case: its chain starts here (cases.events)
     for phase in reached:
         kind, summary = summaries[phase]
         by_cmo = phase in ("assembling", "decided", "resolved")
-        w.add(
-            CaseEvent,
-            case_id=case_id,
-            at=when[phase],
-            actor_id=cmo if by_cmo else owner,
-            actor_name="Synthetic CMO" if by_cmo else "Synthetic UM coordinator",
-            kind=kind,
-            summary=summary,
-        )
+        content = {
+            "case_id": case_id,
+            "at": when[phase],
+            "actor_id": cmo if by_cmo else owner,
+            "actor_name": "Synthetic CMO" if by_cmo else "Synthetic UM coordinator",
+            "kind": kind,
+            "summary": summary,
+            "data": {},
+        }
+        row_hash = event_row_hash(previous, **content)
+        w.add(CaseEvent, **content, prev_hash=previous, row_hash=row_hash)
+        previous = row_hash
 
 
 def _referral_file(w: _Writer, rng, case_id: int, circumstances, received, owner: int) -> None:
