@@ -27,7 +27,13 @@ from cases.models import Case
 from imr.errors import Refused
 from imr.roles import perm
 from timelines.calendar import business_calendar, plan_zone
-from timelines.deadlines import BusinessCalendar, Deadline, deadline_compute, elapsed_hours_due
+from timelines.deadlines import (
+    BusinessCalendar,
+    Deadline,
+    deadline_compute,
+    elapsed_hours_due,
+    met_by,
+)
 from timelines.models import Clock, ClockAlert, ClockEvent, ClockStatus, Holiday
 from timelines.rules import (
     EXTENSION_HOURS,
@@ -177,14 +183,15 @@ def clocks_stop(
 ) -> list[Clock]:
     """Stop the running clocks that `trigger` stops; each records met or missed (R-DL-10).
 
-    Met when the event happened at or before the due time. Returns the stopped clocks.
+    Met when the event happened at or before the due time, in whole seconds (R-DL-18).
+    Returns the stopped clocks.
     """
     trigger = StopEvent(trigger)
     stopped = []
     for clock in Clock.objects.running().filter(case=case).select_for_update():
         if rule_named(name=clock.name, review_type=clock.review_type).stops_on != trigger:
             continue
-        clock.status = ClockStatus.MET if at <= clock.due_at else ClockStatus.MISSED
+        clock.status = ClockStatus.MET if met_by(at, clock.due_at) else ClockStatus.MISSED
         clock.stopped_at = at
         clock.next_alert_at = None
         clock.save(update_fields=["status", "stopped_at", "next_alert_at"])

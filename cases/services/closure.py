@@ -47,6 +47,7 @@ from cases.tar_system import tar_system
 from imr.errors import Refused
 from imr.roles import perm
 from reviewers.models import InformationRequest, Review
+from timelines.deadlines import met_by
 from timelines.models import Clock, ClockStatus
 from timelines.rules import StopEvent, rule_named
 from timelines.services import clocks_cancel, clocks_stop
@@ -320,7 +321,7 @@ def _summary_clocks(case: Case) -> list[SummaryClock]:
         if clock.is_running and resolution is not None:
             rule = rule_named(name=clock.name, review_type=clock.review_type)
             if rule.stops_on == StopEvent.APPEAL_RESOLVED:
-                met = resolution.resolved_at <= clock.due_at
+                met = met_by(resolution.resolved_at, clock.due_at)
                 status = (ClockStatus.MET if met else ClockStatus.MISSED).label + " (at resolution)"
                 stopped_at = resolution.resolved_at
         rows.append(
