@@ -204,7 +204,19 @@ class DocumentUploadForm(forms.Form):
     # Empty files reach the service, which explains the refusal in its own words.
     file = forms.FileField(label="File", allow_empty_file=True)
     title = forms.CharField(label="Title", required=False, max_length=200)
+    author_name = forms.CharField(
+        label="Author",
+        required=False,
+        max_length=200,
+        help_text="Who wrote it. The VI.B.5 certification and recommendation must be the "
+        "treating physician's: give their name and NPI.",
+    )
+    author_npi = forms.CharField(label="Author's NPI", required=False, max_length=10)
 
 
 class DocumentSupersedeForm(forms.Form):
     file = forms.FileField(label="File", allow_empty_file=True)
+    author_name = forms.CharField(
+        label="Author", required=False, max_length=200, help_text="Empty: the same author."
+    )
+    author_npi = forms.CharField(label="Author's NPI", required=False, max_length=10)
