@@ -74,7 +74,10 @@ def local_time_resolve(naive: datetime, zone: ZoneInfo, *, fold: int | None = No
     """
     if naive.tzinfo is not None:
         return naive.replace(microsecond=0)
-    readings = local_readings(naive, zone)
+    try:
+        readings = local_readings(naive, zone)
+    except OverflowError:
+        raise ValueError(f"{naive:%Y-%m-%d %H:%M} is out of range.") from None
     when = f"{naive:%Y-%m-%d %H:%M}" + (f":{naive:%S}" if naive.second else "")
     if not readings:
         start, end = _gap(naive, zone)
@@ -200,10 +203,12 @@ class LocalDateTimeField(forms.MultiValueField):
         if not data_list or data_list[0] in (None, ""):
             return None
         naive, fold = data_list[0], data_list[1] if len(data_list) > 1 else ""
-        # Offer the reading whenever the time occurs twice, so a chosen one round-trips.
-        readings = local_readings(naive, plan_zone()) if naive.tzinfo is None else []
-        self.widget.readings = readings if len(readings) == 2 else []
         try:
+            # Offer the reading whenever the time occurs twice, so a chosen one round-trips.
+            readings = local_readings(naive, plan_zone()) if naive.tzinfo is None else []
+            self.widget.readings = readings if len(readings) == 2 else []
             return local_time_resolve(naive, plan_zone(), fold=int(fold) if fold else None)
         except LocalTimeProblem as problem:
             raise ValidationError(str(problem), code="local_time") from None
+        except (OverflowError, ValueError):
+            raise ValidationError("Enter a date and time.", code="invalid") from None

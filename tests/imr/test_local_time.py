@@ -113,3 +113,9 @@ def test_the_case_api_refuses_an_ambiguous_receipt_without_an_offset(coordinator
     assert Case.objects.get(tar_number=NEW_CASE["tar_number"]).received_at_plan == datetime(
         2026, 11, 1, 9, 30, tzinfo=UTC
     )
+
+
+def test_a_time_at_the_end_of_the_calendar_is_refused_not_an_error():
+    far = WhenForm({"at": "9999-12-31T23:59"})
+    assert not far.is_valid()
+    assert WhenForm({"at": "not a time"}).is_valid() is False
