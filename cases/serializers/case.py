@@ -46,10 +46,10 @@ class CaseSearchSerializer(serializers.Serializer):
     )
     review_type = serializers.ChoiceField(choices=ReviewType.choices, required=False)
     owner = serializers.CharField(required=False, help_text="The owner's username.")
-    received_after = serializers.DateTimeField(
+    received_after = LocalDateTimeField(
         required=False, help_text="Received at the plan at or after this ISO-8601 time."
     )
-    received_before = serializers.DateTimeField(
+    received_before = LocalDateTimeField(
         required=False, help_text="Received at the plan before this ISO-8601 time."
     )
 

@@ -119,3 +119,53 @@ def test_a_time_at_the_end_of_the_calendar_is_refused_not_an_error():
     far = WhenForm({"at": "9999-12-31T23:59"})
     assert not far.is_valid()
     assert WhenForm({"at": "not a time"}).is_valid() is False
+
+
+def _form_cases():
+    from cases.forms import CaseForm, ReceivedAtPlanChangeForm
+    from reviewers.forms import ContactForm, StaffReviewForm
+
+    return [
+        (CaseForm, "received_at_plan"),
+        (ReceivedAtPlanChangeForm, "received_at_plan"),
+        (ContactForm, "at"),
+        (StaffReviewForm, "received_at"),
+    ]
+
+
+@pytest.mark.parametrize(("form_class", "field"), _form_cases())
+def test_every_form_with_a_typed_time_refuses_the_gap_and_the_repeat(form_class, field):
+    gap = form_class({field: GAP})
+    assert not gap.is_valid()
+    assert "clocks jump from 02:00 to 03:00" in " ".join(gap.errors[field])
+    twice = form_class({field: TWICE})
+    assert not twice.is_valid()
+    assert BOTH in " ".join(twice.errors[field])
+    assert f'name="{field}_reading"' in str(twice[field])
+    chosen = form_class({field: TWICE, f"{field}_reading": "1"})
+    chosen.is_valid()
+    assert field not in chosen.errors
+
+
+def _serializer_cases():
+    from cases.serializers.case import CaseSearchSerializer, CaseWriteSerializer
+    from reviewers.serializers import ContactInput, StaffReviewInput
+
+    return [
+        (CaseWriteSerializer, "received_at_plan"),
+        (CaseSearchSerializer, "received_after"),
+        (ContactInput, "at"),
+        (StaffReviewInput, "received_at"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("serializer_class", "field"), _serializer_cases())
+def test_every_api_field_with_a_typed_time_refuses_the_gap_and_the_repeat(serializer_class, field):
+    for value, words in ((GAP, "clocks jump from 02:00 to 03:00"), (TWICE, BOTH)):
+        serializer = serializer_class(data={field: value})
+        assert not serializer.is_valid()
+        assert words in " ".join(str(e) for e in serializer.errors[field])
+    with_offset = serializer_class(data={field: TWICE + "-07:00"})
+    with_offset.is_valid()
+    assert field not in with_offset.errors
