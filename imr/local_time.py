@@ -159,11 +159,16 @@ class LocalDateTimeWidget(forms.MultiWidget):
     def decompress(self, value: object) -> list[object]:
         if isinstance(value, datetime):
             local = value.astimezone(plan_zone()) if value.tzinfo else value
-            twice = len(local_readings(local.replace(tzinfo=None), plan_zone())) == 2
-            return [local.replace(tzinfo=None, microsecond=0), str(local.fold) if twice else ""]
+            readings = local_readings(local.replace(tzinfo=None), plan_zone())
+            # A saved time in the repeated hour shows its reading, so an edit keeps it.
+            self.readings = readings if len(readings) == 2 else []
+            fold = str(local.fold) if self.readings else ""
+            return [local.replace(tzinfo=None, microsecond=0), fold]
         return [value, ""]
 
     def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        if not isinstance(value, list | tuple):
+            value = self.decompress(value)  # first, so a saved reading is offered
         if self.readings:
             self.widgets[1].choices = [
                 ("", "— choose —"),

@@ -169,3 +169,12 @@ def test_every_api_field_with_a_typed_time_refuses_the_gap_and_the_repeat(serial
     with_offset = serializer_class(data={field: TWICE + "-07:00"})
     with_offset.is_valid()
     assert field not in with_offset.errors
+
+
+def test_a_saved_time_in_the_repeated_hour_shows_its_reading_for_an_edit():
+    second = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)  # 01:30 PST, the second 01:30
+    html = str(WhenForm(initial={"at": second})["at"])
+    assert 'value="2026-11-01T01:30:00"' in html
+    assert '<option value="1" selected>01:30 PST (UTC-8)</option>' in html
+    posted = WhenForm({"at": "2026-11-01T01:30:00", "at_reading": "1"})
+    assert posted.is_valid() and posted.cleaned_data["at"] == second
