@@ -4,7 +4,7 @@ Each rule returns the problems it finds, in words that cite the policy, so the
 submission gate can list every problem at once.
 """
 
-from cases.models import Case, Circumstance, DocumentKind
+from cases.models import Case, Circumstance, Document, DocumentKind
 
 
 def eligibility_problems(case: Case) -> list[str]:
@@ -20,18 +20,7 @@ def eligibility_problems(case: Case) -> list[str]:
             "is not experimental or investigational (policy VI.C)."
         )
     if Circumstance.MEDICAL_NECESSITY in circumstances:
-        kinds = set(case.documents.current().values_list("kind", flat=True))
-        if DocumentKind.PHYSICIAN_CERTIFICATION not in kinds:
-            problems.append(
-                "Circumstance (5) needs the treating physician's certification that the condition "
-                "has not responded to standard therapies, as a document (policy VI.B.5)."
-            )
-        if DocumentKind.PHYSICIAN_RECOMMENDATION not in kinds:
-            problems.append(
-                "Circumstance (5) needs the physician's written recommendation that another "
-                "drug, device, procedure or therapy would be more beneficial, as a document "
-                "(policy VI.B.5)."
-            )
+        problems += _physician_documents_problems(case)
     if case.is_expedited and not case.expedited_criterion:
         problems.append(
             "An expedited case must record which expedited criterion applies (policy VI.G.2.a)."
@@ -66,3 +55,56 @@ def _is_experimental(case: Case, circumstances: set[int]) -> bool:
         circumstances
         & {Circumstance.EXPERIMENTAL_REQUEST, Circumstance.EXPERIMENTAL_DENIAL_SERIOUS}
     )
+
+
+_VI_B_5 = {
+    DocumentKind.PHYSICIAN_CERTIFICATION: (
+        "the treating physician's certification that the condition has not responded to "
+        "standard therapies"
+    ),
+    DocumentKind.PHYSICIAN_RECOMMENDATION: (
+        "the physician's written recommendation that another drug, device, procedure or "
+        "therapy would be more beneficial"
+    ),
+}
+
+
+def _physician_documents_problems(case: Case) -> list[str]:
+    """Circumstance (5): each VI.B.5 document present, and written by the case's treating
+    physician (R-REF-7). A file filed under the kind is not enough: its recorded author
+    must be the treating practitioner (same NPI, or the same name when either has none).
+    """
+    current = {d.kind: d for d in case.documents.current().filter(kind__in=list(_VI_B_5))}
+    practitioner = case.treating_practitioner
+    physician = practitioner.name + (f" (NPI {practitioner.npi})" if practitioner.npi else "")
+    problems = []
+    for kind, what in _VI_B_5.items():
+        document = current.get(kind)
+        if document is None:
+            problems.append(f"Circumstance (5) needs {what}, as a document (policy VI.B.5).")
+        elif not document.author_name and not document.author_npi:
+            problems.append(
+                f"{document.title} records no author: {what} must be written by the "
+                f"treating physician, {physician} (policy VI.B.5, R-REF-7)."
+            )
+        elif not _same_physician(document, practitioner.name, practitioner.npi):
+            author = document.author_name or "an unnamed author"
+            npi = f" (NPI {document.author_npi})" if document.author_npi else ""
+            problems.append(
+                f"{document.title} is by {author}{npi}, not the treating physician "
+                f"{physician}: {what} must be the treating physician's (policy VI.B.5, "
+                "R-REF-7)."
+            )
+    return problems
+
+
+def _same_physician(document: Document, name: str, npi: str) -> bool:
+    if document.author_npi and npi:
+        return document.author_npi == npi
+    return _name_key(document.author_name) == _name_key(name) != ""
+
+
+def _name_key(name: str) -> str:
+    """Names compared without case, punctuation, spacing or a "Dr." title."""
+    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
+    return " ".join(w for w in words if w not in {"dr", "md", "do"})

@@ -1,4 +1,5 @@
-"""The case event log: append one event, chained to the case's previous one (R-SEC-6).
+"""The case event log: append one event, chained to the case's previous one (R-SEC-6),
+and who may be named as having acted (a person, or one of NonPersonActor).
 
 Each case's events form a hash chain: an event's `row_hash` is the SHA-256 of the
 previous event's `row_hash` (`prev_hash`; `GENESIS` for the first) and of the event's
@@ -13,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,6 +23,18 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent
 
+
+class NonPersonActor(StrEnum):
+    """What acted when no person did, as the case's log names it. An event without a
+    person names one of these, so no list ever shows an empty or generic "who"."""
+
+    PRACTITIONER_LINK = "Practitioner's office (secure link)"
+    CLOCK_SWEEP = "Clock sweep (automatic)"
+    TAR_SYSTEM = "TAR system"
+    BACKGROUND_TASK = "Background task (automatic)"
+
+
+# Shown only for a clock event recorded without a person before actors were named.
 SYSTEM_ACTOR = "IMR Desk (automatic)"
 GENESIS = "0" * 64
 # pg_advisory_xact_lock(class, case id): one writer of a case's chain at a time.
@@ -38,18 +52,21 @@ def case_event_add(
 ) -> CaseEvent:
     """Append one event to the case's log. Summaries carry no member PHI.
 
-    A person's event names them; an event with no person names what acted
-    (``actor_name``, e.g. "Practitioner's office (secure link)"), falling back to
-    ``SYSTEM_ACTOR``. The event is chained to the case's last one under a per-case lock
-    held to the end of the transaction, so two writers cannot both extend the same link.
+    A person's event names them; an event with no person must name what acted
+    (``actor_name``, one of NonPersonActor, e.g. "Practitioner's office (secure link)"):
+    a call with neither is a programming error, refused before anything is written.
+    The event is chained to the case's last one under a per-case lock held to the end
+    of the transaction, so two writers cannot both extend the same link.
     """
     if actor is not None:
         actor_name = actor_name or actor_display(actor)
+    if not actor_name.strip():
+        raise ValueError(f"case event {kind!r}: name the person or the non-person actor")
     event = CaseEvent(
         case=case,
         at=timezone.now(),
         actor=actor,
-        actor_name=actor_name or SYSTEM_ACTOR,
+        actor_name=actor_name[:120],
         kind=kind,
         summary=summary,
         data=data or {},

@@ -5,6 +5,7 @@ from django import forms
 from cases.models import Case, Circumstance, DocumentKind, Language, Outcome, Status
 from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
+from imr.local_time import LocalDateTimeField
 
 
 class CaseSearchForm(forms.Form):
@@ -74,7 +75,6 @@ _FACT_HELP = {
 }
 _TEXT = {"rows": 3}
 _FACT_WIDGETS = {
-    "received_at_plan": forms.DateTimeInput(attrs={"type": "datetime-local"}),
     "response_needed_by": forms.DateInput(attrs={"type": "date"}),
     "relevant_information": forms.Textarea(attrs=_TEXT),
     "practitioner_information": forms.Textarea(attrs=_TEXT),
@@ -127,6 +127,11 @@ class CaseForm(forms.Form):
         )
         for name, blank in _BLANK_CHOICE.items():
             facts[name].choices = [("", blank), *Case._meta.get_field(name).choices]
+        # A typed local time: refused in the daylight-saving gap, and when it occurs
+        # twice until the reading is chosen (R-DL-18).
+        facts["received_at_plan"] = LocalDateTimeField(
+            label=_FACT_LABELS["received_at_plan"], help_text=_FACT_HELP["received_at_plan"]
+        )
         self.fields.update(facts)
 
     def details(self) -> CaseDetails:
@@ -168,10 +173,7 @@ class WithdrawForm(forms.Form):
 
 
 class ReceivedAtPlanChangeForm(forms.Form):
-    received_at_plan = forms.DateTimeField(
-        label="Corrected receipt at the plan",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    received_at_plan = LocalDateTimeField(label="Corrected receipt at the plan")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Reason for the change"
     )
@@ -202,7 +204,19 @@ class DocumentUploadForm(forms.Form):
     # Empty files reach the service, which explains the refusal in its own words.
     file = forms.FileField(label="File", allow_empty_file=True)
     title = forms.CharField(label="Title", required=False, max_length=200)
+    author_name = forms.CharField(
+        label="Author",
+        required=False,
+        max_length=200,
+        help_text="Who wrote it. The VI.B.5 certification and recommendation must be the "
+        "treating physician's: give their name and NPI.",
+    )
+    author_npi = forms.CharField(label="Author's NPI", required=False, max_length=10)
 
 
 class DocumentSupersedeForm(forms.Form):
     file = forms.FileField(label="File", allow_empty_file=True)
+    author_name = forms.CharField(
+        label="Author", required=False, max_length=200, help_text="Empty: the same author."
+    )
+    author_npi = forms.CharField(label="Author's NPI", required=False, max_length=10)

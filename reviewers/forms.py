@@ -2,6 +2,7 @@
 
 from django import forms
 
+from imr.local_time import LocalDateTimeField
 from reviewers.models import (
     ConflictAttestation,
     ContactChannel,
@@ -48,9 +49,7 @@ class SubmitForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    at = forms.DateTimeField(
-        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    at = LocalDateTimeField(label="When")
     channel = forms.ChoiceField(choices=ContactChannel.choices)
     with_whom = forms.CharField(max_length=200, label="With whom")
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -76,6 +75,6 @@ class ReviewForm(forms.Form):
 
 
 class StaffReviewForm(ReviewForm):
-    received_at = forms.DateTimeField(
-        label="Received at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    # Seconds allowed; empty means now, so "now" typed right after submission is never
+    # earlier than the IMRO receipt it follows.
+    received_at = LocalDateTimeField(label="Received at", required=False)

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from imr.api.fields import LocalDateTimeField
 from reviewers.models import (
     Assignment,
     ConflictAttestation,
@@ -200,7 +201,7 @@ class SubmitInput(serializers.Serializer):
 
 
 class ContactInput(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = LocalDateTimeField()
     # A plain string (the service refuses others) so that the schema's "channel" enum
     # name stays free for other apps.
     channel = serializers.CharField(help_text=_CHANNELS)
@@ -225,7 +226,7 @@ class ReviewInput(serializers.Serializer):
 
 
 class StaffReviewInput(ReviewInput):
-    received_at = serializers.DateTimeField()
+    received_at = LocalDateTimeField()
 
 
 # The portal: de-identified values only (reviewers.selectors.PortalCase).

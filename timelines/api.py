@@ -11,9 +11,9 @@ from rest_framework.views import APIView
 
 from cases.models import Case
 from imr.api import ApiAuthMixin
+from imr.api.fields import LocalDateTimeField
 from imr.roles import perm
 from timelines.calendar import plan_zone
-from timelines.deadlines import parse_local
 from timelines.rules import ALL_ORIGINS
 from timelines.selectors import clocks_for_case, deadlines_preview
 
@@ -24,16 +24,6 @@ class StaffCanReadDeadlines(BasePermission):
     def has_permission(self, request: Request, view: object) -> bool:
         user = request.user
         return user.has_perm(perm("work_cases")) or user.has_perm(perm("view_phi"))
-
-
-class LocalDateTimeField(serializers.CharField):
-    """ISO-8601; without an offset, in the plan's time zone."""
-
-    def to_internal_value(self, data: object):
-        try:
-            return parse_local(str(data), plan_zone())
-        except ValueError:
-            raise serializers.ValidationError("Not an ISO-8601 date and time.") from None
 
 
 class PreviewQuerySerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from imr.errors import Refused
+from imr.local_time import local_time_parse
 from timelines.rules import Rule, RuleKind
 
 # The refusal code of a business-day count past the holiday calendar (R-DL-17).
@@ -246,9 +247,15 @@ def warning_times(
     return sorted(times, key=lambda item: item[1])
 
 
+def met_by(at: datetime, due: datetime) -> bool:
+    """Whether an event at `at` meets a clock due at `due` (R-DL-18): whole seconds, so a
+    determination at 23:59:59.4 on the last day is met (due 23:59:59)."""
+    return at.replace(microsecond=0) <= due
+
+
 def parse_local(text: str, zone: ZoneInfo) -> datetime:
-    """An ISO-8601 time; without an offset it is in the plan's time zone (R-API-2)."""
-    moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment
+    """An ISO-8601 time; without an offset it is in the plan's time zone (R-API-2).
+
+    A local time that does not exist or occurs twice is refused (ValueError naming the
+    gap or both readings, R-DL-18): see imr.local_time."""
+    return local_time_parse(text, zone)

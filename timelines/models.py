@@ -114,6 +114,7 @@ class ClockEvent(models.Model):
     class Kind(models.TextChoices):
         STARTED = "started", "Started"
         EXTENDED = "extended", "Extended"
+        DECLINED = "declined", "Extension declined"
         RECOMPUTED = "recomputed", "Recomputed"
         STOPPED = "stopped", "Stopped"
         CANCELLED = "cancelled", "Cancelled"

@@ -1,18 +1,38 @@
 """Reads that shape clocks for pages, the API and the preview command."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
+from cases.events import SYSTEM_ACTOR, actor_display
 from cases.models import Case
 from imr.errors import Refused
-from timelines.calendar import business_calendar
+from timelines.calendar import business_calendar, plan_zone
 from timelines.deadlines import BusinessCalendar
-from timelines.models import Clock, ClockStatus
-from timelines.rules import EXPEDITED, EXTENSION_HOURS, RuleKind, Trigger, rules_for
+from timelines.models import Clock, ClockEvent, ClockStatus
+from timelines.rules import (
+    EXPEDITED,
+    EXTENSION_HOURS,
+    RuleKind,
+    Trigger,
+    rule_named,
+    rules_for,
+)
 from timelines.services import clock_deadline
 
 
@@ -41,20 +61,133 @@ BADGES = {
 }
 
 
+# The expedited appeal resolution's hours (R-DL-4): the cap an extension may not pass.
+APPEAL_HOURS = rule_named(name="appeal_resolution", review_type=EXPEDITED).rule.amount
+
+
 def extendable_clocks(*, now: datetime | None = None) -> QuerySet[Clock]:
     """The expedited IMRO clocks the one 24-hour extension could still apply to (R-DL-5):
-    running, not yet extended, not yet due."""
-    return Clock.objects.filter(
-        name="imro_determination",
-        status=ClockStatus.RUNNING,
-        extended=False,
-        due_at__gt=now or timezone.now(),
+    running, not yet extended or declined, not yet due, and the extended due time still no
+    later than the case's 72-hour appeal-resolution due time."""
+    extended_due = ExpressionWrapper(
+        OuterRef("due_at") + timedelta(hours=EXTENSION_HOURS), output_field=DateTimeField()
+    )
+    appeal = Clock.objects.filter(case=OuterRef("case"), name="appeal_resolution").exclude(
+        status=ClockStatus.CANCELLED
+    )
+    return (
+        Clock.objects.filter(
+            name="imro_determination",
+            status=ClockStatus.RUNNING,
+            extended=False,
+            due_at__gt=now or timezone.now(),
+        )
+        .exclude(events__kind=ClockEvent.Kind.DECLINED)
+        .filter(
+            Exists(appeal.filter(due_at__gte=extended_due))
+            # No appeal clock (started before the rules table had one): 72 h from receipt.
+            | (
+                ~Exists(appeal)
+                & Q(case__received_at_plan__gte=F("due_at") - timedelta(hours=APPEAL_HOURS))
+            )
+        )
     )
 
 
 def extension_open(case: Case, *, now: datetime | None = None) -> Clock | None:
     """The case's clock the extension could still apply to; None once used or moot."""
     return extendable_clocks(now=now).filter(case=case).first()
+
+
+@dataclass(frozen=True)
+class ExtensionOffer:
+    """The CMO's extension decision as the case page and Awaiting me show it (R-DL-5).
+
+    Open: `due_local` (the current IMRO due time), `extended_local` (the due time if
+    extended) and `cap_local` (the 72-hour appeal-resolution due time it may not pass).
+    Decided: `decision` ("extended" or "declined"), when and by whom.
+    """
+
+    case_id: int
+    due_local: datetime
+    extended_local: datetime | None = None
+    cap_local: datetime | None = None
+    decision: str = ""
+    decided_local: datetime | None = None
+    decided_by: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision
+
+
+def extension_offer(case: Case, *, now: datetime | None = None) -> ExtensionOffer | None:
+    """The case's extension decision: open while extendable_clocks() holds its IMRO clock,
+    decided once extended or declined, None when no decision is (or was) possible."""
+    now = now or timezone.now()
+    zone = plan_zone()
+    clock = extension_open(case, now=now)
+    if clock is not None:
+        appeal = (
+            Clock.objects.filter(case=case, name="appeal_resolution")
+            .exclude(status=ClockStatus.CANCELLED)
+            .first()
+        )
+        cap = appeal.due_at if appeal else case.received_at_plan + timedelta(hours=APPEAL_HOURS)
+        return _open_offer(case.pk, clock.due_at, cap, zone)
+    decided = (
+        ClockEvent.objects.filter(
+            clock__case=case,
+            clock__name="imro_determination",
+            kind__in=[ClockEvent.Kind.EXTENDED, ClockEvent.Kind.DECLINED],
+        )
+        .select_related("actor", "clock")
+        .order_by("at", "pk")
+        .first()
+    )
+    if decided is None:
+        return None
+    return ExtensionOffer(
+        case_id=case.pk,
+        due_local=decided.clock.due_at.astimezone(zone),
+        decision=str(decided.kind),
+        decided_local=decided.at.astimezone(zone),
+        decided_by=actor_display(decided.actor) if decided.actor else SYSTEM_ACTOR,
+    )
+
+
+def extension_offers(
+    cases: Iterable[Case], *, now: datetime | None = None
+) -> dict[int, ExtensionOffer]:
+    """Open offers for many cases at once (Awaiting me), in one query."""
+    zone = plan_zone()
+    cases = list(cases)
+    ids = [case.pk for case in cases]
+    received = {case.pk: case.received_at_plan for case in cases}
+    imro = dict(extendable_clocks(now=now).filter(case_id__in=ids).values_list("case_id", "due_at"))
+    appeal = dict(
+        Clock.objects.filter(case_id__in=imro, name="appeal_resolution")
+        .exclude(status=ClockStatus.CANCELLED)
+        .values_list("case_id", "due_at")
+    )
+    return {
+        case_id: _open_offer(
+            case_id,
+            due,
+            appeal.get(case_id) or received[case_id] + timedelta(hours=APPEAL_HOURS),
+            zone,
+        )
+        for case_id, due in imro.items()
+    }
+
+
+def _open_offer(case_id: int, due: datetime, cap: datetime, zone) -> ExtensionOffer:
+    return ExtensionOffer(
+        case_id=case_id,
+        due_local=due.astimezone(zone),
+        extended_local=(due + timedelta(hours=EXTENSION_HOURS)).astimezone(zone),
+        cap_local=cap.astimezone(zone),
+    )
 
 
 def clocks_for_case(case: Case, *, now: datetime | None = None) -> list[ClockView]:

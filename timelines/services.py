@@ -15,7 +15,7 @@ Other apps call these with keyword arguments only:
 - clocks_recompute_rules(case=, reason=, actor=None): on purpose, after the rules table
   changed: running clocks take the rows now in force at the case's receipt, and the case
   history names each old and new due time (manage.py recompute_clocks).
-- extension_grant(case=, actor=, reason=): R-DL-5.
+- extension_grant(case=, actor=, reason=) / extension_decline(...): R-DL-5.
 
 Sweeps and the digest live in timelines.sweep; the business calendar in timelines.calendar,
 built from the Holiday model (timelines.models).
@@ -32,7 +32,13 @@ from cases.models import Case
 from imr.errors import Refused
 from imr.roles import perm
 from timelines.calendar import business_calendar, plan_zone
-from timelines.deadlines import BusinessCalendar, Deadline, deadline_compute, elapsed_hours_due
+from timelines.deadlines import (
+    BusinessCalendar,
+    Deadline,
+    deadline_compute,
+    elapsed_hours_due,
+    met_by,
+)
 from timelines.models import Clock, ClockAlert, ClockEvent, ClockStatus, Holiday
 from timelines.rules import (
     EXTENSION_HOURS,
@@ -206,14 +212,15 @@ def clocks_stop(
 ) -> list[Clock]:
     """Stop the running clocks that `trigger` stops; each records met or missed (R-DL-10).
 
-    Met when the event happened at or before the due time. Returns the stopped clocks.
+    Met when the event happened at or before the due time, in whole seconds (R-DL-18).
+    Returns the stopped clocks.
     """
     trigger = StopEvent(trigger)
     stopped = []
     for clock in Clock.objects.running().filter(case=case).select_for_update():
         if clock_rule(clock).stops_on != trigger:
             continue
-        clock.status = ClockStatus.MET if at <= clock.due_at else ClockStatus.MISSED
+        clock.status = ClockStatus.MET if met_by(at, clock.due_at) else ClockStatus.MISSED
         clock.stopped_at = at
         clock.next_alert_at = None
         clock.save(update_fields=["status", "stopped_at", "next_alert_at"])
@@ -491,6 +498,8 @@ def extension_grant(
         raise Refused("The IMRO determination clock is not running on this case.")
     if clock.extended:
         raise Refused("The IMRO determination was already extended once (R-DL-5).")
+    if clock.events.filter(kind=ClockEvent.Kind.DECLINED).exists():
+        raise Refused("The extension of this case was already declined (R-DL-5).")
     if clock.due_at <= now:
         raise Refused(
             f"The IMRO determination was due {_local(clock.due_at, zone)}; "
@@ -532,6 +541,45 @@ def extension_grant(
         kind="clock_extended",
         summary=f"IMRO determination extended by {EXTENSION_HOURS} hours to "
         f"{_local(clock.due_at, zone)}.",
+        actor=actor,
+        data={"clock": clock.pk, "reason": reason},
+    )
+    return clock
+
+
+@transaction.atomic
+def extension_decline(
+    *, case: Case, actor: AbstractBaseUser, reason: str, now: datetime | None = None
+) -> Clock:
+    """Record the CMO's decision not to extend the expedited IMRO clock (R-DL-5).
+
+    The decision is made once: a declined clock is no longer offered the extension and
+    runs to its due time unchanged. Only while the extension could still be granted (the
+    clock runs, unextended, not yet due), by the CMO or Physician Designee, with a reason.
+    """
+    now = now or timezone.now()
+    if not actor.has_perm(perm("decide_cases")):
+        raise Refused("Only the CMO or a Physician Designee may decide an extension.")
+    if not reason.strip():
+        raise Refused("Declining an extension needs a written reason (R-DL-5).")
+    clock = (
+        Clock.objects.running()
+        .filter(case=case, name="imro_determination", review_type="expedited")
+        .select_for_update()
+        .first()
+    )
+    if clock is None or clock.extended or clock.due_at <= now:
+        raise Refused("The extension of this case is no longer open to a decision (R-DL-5).")
+    if clock.events.filter(kind=ClockEvent.Kind.DECLINED).exists():
+        raise Refused("The extension of this case was already declined (R-DL-5).")
+    ClockEvent.objects.create(
+        clock=clock, kind=ClockEvent.Kind.DECLINED, actor=actor, data={"reason": reason}
+    )
+    case_event_add(
+        case=case,
+        kind="clock_extension_declined",
+        summary="The 24-hour extension of the IMRO determination was declined; due "
+        f"{_local(clock.due_at, plan_zone())} unchanged.",
         actor=actor,
         data={"clock": clock.pk, "reason": reason},
     )
@@ -586,6 +634,7 @@ __all__ = [
     "clocks_start",
     "clocks_stop",
     "digest_send",
+    "extension_decline",
     "extension_grant",
     "holiday_add",
     "holiday_change",

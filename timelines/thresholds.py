@@ -1,7 +1,7 @@
 """When a clock warns and breaches (R-DL-11), from its rule row and due time."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from timelines.deadlines import warning_times
@@ -37,7 +37,8 @@ def clock_thresholds(
     )
     return [
         *(Threshold(level, at, OnPass.WARNING) for level, at in warnings),
-        Threshold(AlertLevel.DUE_PASSED, due_at, row.on_pass),
+        # Passed once the due second is over: an event in it is still met (R-DL-18).
+        Threshold(AlertLevel.DUE_PASSED, due_at + timedelta(seconds=1), row.on_pass),
     ]
 
 

@@ -1,7 +1,7 @@
 """Clock pages: a case's clocks and the CMO's extension."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -9,10 +9,10 @@ from cases.access import get_case_for_user
 from cases.models import Case
 from imr.reauth import reauthentication_required
 from imr.roles import perm
-from imr.web import form_service_run
+from imr.web import form_service_run, redirect_back
 from timelines.forms import ExtensionForm
-from timelines.selectors import clocks_for_case, extension_open
-from timelines.services import extension_grant
+from timelines.selectors import clocks_for_case, extension_offer
+from timelines.services import extension_decline, extension_grant
 
 
 def _get_case_for_user(request: HttpRequest, case_id: int, *, capability: str) -> Case:
@@ -25,9 +25,8 @@ def case_clocks(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "case": case,
         "clocks": clocks_for_case(case),
-        "can_extend": request.user.has_perm(perm("decide_cases"))
-        and extension_open(case) is not None,
-        "form": ExtensionForm(),
+        "extension": extension_offer(case),
+        "can_decide": request.user.has_perm(perm("decide_cases")),
     }
     return render(request, "timelines/case_clocks.html", context)
 
@@ -40,19 +39,28 @@ def _clocks_url(*, case_id: int, **_: object) -> str:
 # Granting is a signature act (R-SEC-2): the password again when not entered recently.
 @reauthentication_required(act="grant an extension", capability="decide_cases", back=_clocks_url)
 def extension(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Grant or decline the one extension; back to the page the form was on (`next`)."""
     case = _get_case_for_user(request, case_id, capability="decide_cases")
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        granted = form_service_run(
+        decline = form.cleaned_data["decision"] == "decline"
+        service = extension_decline if decline else extension_grant
+        decided = form_service_run(
             request,
             form,
-            lambda: extension_grant(
-                case=case, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            done="The IMRO determination was extended by 24 hours.",
+            lambda: service(case=case, actor=request.user, reason=form.cleaned_data["reason"]),
+            done="The extension was declined; the IMRO due time is unchanged."
+            if decline
+            else "The IMRO determination was extended by 24 hours.",
         )
-        if granted is not None:
-            return redirect("timelines:case_clocks", case_id=case.pk)
+        if decided is not None:
+            fallback = reverse("timelines:case_clocks", kwargs={"case_id": case.pk})
+            return redirect_back(request, fallback, anchor=f"extension-heading-{case.pk}")
     status = 400 if request.method == "POST" else 200
-    context = {"case": case, "clocks": clocks_for_case(case), "form": form}
+    context = {
+        "case": case,
+        "clocks": clocks_for_case(case),
+        "form": form,
+        "extension": extension_offer(case),
+    }
     return render(request, "timelines/extension.html", context, status=status)

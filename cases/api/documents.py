@@ -60,6 +60,8 @@ class CaseDocumentListView(ApiAuthMixin, generics.ListAPIView):
             uploaded_file=form.validated_data["file"],
             actor=request.user,
             title=form.validated_data.get("title") or None,
+            author_name=form.validated_data.get("author_name", ""),
+            author_npi=form.validated_data.get("author_npi", ""),
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 

@@ -45,6 +45,10 @@ class Document(models.Model):
     extracted_text = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField()
+    # Who wrote it, as the document says (R-REF-7): the VI.B.5 certification and
+    # recommendation must be the case's treating physician's; blank for other kinds.
+    author_name = models.CharField("author", max_length=200, blank=True)
+    author_npi = models.CharField("author's NPI", max_length=10, blank=True)
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
@@ -57,6 +61,13 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The VI.B.5 documents: written by the case's treating physician (R-REF-7).
+PHYSICIAN_AUTHORED_KINDS = (
+    DocumentKind.PHYSICIAN_CERTIFICATION,
+    DocumentKind.PHYSICIAN_RECOMMENDATION,
+)
 
 
 # The neutral name each kind of document gets in the packet, numbered per case.

@@ -13,7 +13,7 @@ from cases.selectors.documents import case_documents_context
 from cases.workflow import NEXT_ACTIONS
 from imr.roles import perm
 from reviewers.selectors import reviewer_panel_for_case
-from timelines.selectors import clocks_for_case, extension_open
+from timelines.selectors import clocks_for_case, extension_offer
 
 
 def case_detail_context(case: Case) -> dict:
@@ -73,9 +73,9 @@ def case_page(case: Case, user: AbstractBaseUser) -> dict:
     case = context["case"]
     context.update(case_documents_context(case=case))
     context["clocks"] = clocks_for_case(case)
-    context["extension_open"] = user.has_perm(perm("decide_cases")) and (
-        extension_open(case) is not None
-    )
+    # The CMO decides the extension on this page (R-DL-5); others see the decision.
+    context["extension"] = extension_offer(case)
+    context["can_decide"] = user.has_perm(perm("decide_cases"))
     context["panel"] = reviewer_panel_for_case(case)
     context["decision"] = decision_panel_for_case(case)
     context["next_action"] = next_action(case, user)

@@ -23,6 +23,7 @@ from timelines.selectors import (
     BADGES,
     due_window,
     extendable_clocks,
+    extension_offers,
     open_cases_by_due,
     work_queue,
 )
@@ -207,6 +208,9 @@ def cmo_todo(*, now: datetime | None = None) -> dict[str, list[Case]]:
             base.filter(status=Status.REVIEW_RECEIVED).exclude(Exists(signed))[:100]
         ),
     }
+    offers = extension_offers(todo["extensions"], now=now)
+    for case in todo["extensions"]:
+        case.extension = offers.get(case.pk)
     for case in (case for cases in todo.values() for case in cases):
         case.next_clock_label = _next_clock_label(case)
     return todo

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from cases.models import Case, Circumstance, Language, Member, ReviewType, Status
 from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
+from imr.api.fields import LocalDateTimeField
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -45,10 +46,10 @@ class CaseSearchSerializer(serializers.Serializer):
     )
     review_type = serializers.ChoiceField(choices=ReviewType.choices, required=False)
     owner = serializers.CharField(required=False, help_text="The owner's username.")
-    received_after = serializers.DateTimeField(
+    received_after = LocalDateTimeField(
         required=False, help_text="Received at the plan at or after this ISO-8601 time."
     )
-    received_before = serializers.DateTimeField(
+    received_before = LocalDateTimeField(
         required=False, help_text="Received at the plan before this ISO-8601 time."
     )
 
@@ -109,6 +110,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
     services = ServiceLineSerializer(many=True)
     diagnosis_codes = serializers.ListField(child=serializers.CharField(max_length=10))
     questions = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    received_at_plan = LocalDateTimeField()
 
     class Meta:
         model = Case

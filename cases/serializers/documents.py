@@ -27,6 +27,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "page_count",
             "uploaded_by",
             "uploaded_at",
+            "author_name",
+            "author_npi",
             "supersedes",
             "is_current",
             "download_url",
@@ -47,6 +49,8 @@ class DocumentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    author_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    author_npi = serializers.CharField(required=False, allow_blank=True, max_length=10)
 
 
 class DocumentSupersedeSerializer(serializers.Serializer):

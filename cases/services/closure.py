@@ -47,9 +47,10 @@ from cases.tar_system import tar_system
 from imr.errors import Refused
 from imr.roles import perm
 from reviewers.models import InformationRequest, Review
+from timelines.deadlines import met_by
 from timelines.models import Clock, ClockStatus
 from timelines.rules import StopEvent, rule_named
-from timelines.services import clocks_stop
+from timelines.services import clocks_cancel, clocks_stop
 
 logger = logging.getLogger(__name__)
 
@@ -279,13 +280,16 @@ def tar_attachment_confirm(
 def case_close(*, case: Case, actor: AbstractBaseUser) -> Case:
     """Close the case (R-TRK-7): resolved, every party notified, the TAR attachment
     confirmed and no open information request. The appeal clocks were already judged
-    against the resolution time when the case was resolved (R-DL-10)."""
+    against the resolution time when the case was resolved (R-DL-10); any clock still
+    running (one whose stop event never came) is cancelled, so nothing about a closed
+    case is ever swept or sent (R-DL-15)."""
     _require(actor, "work_cases", "closing a case")
     case = _lock(case)
     problems = close_problems(case)
     if problems:
         raise Refused(problems)
     case = case_transition(case=case, to=Status.CLOSED, actor=actor)
+    clocks_cancel(case=case, reason="case closed", actor=actor)
     case_event_add(case=case, kind="case_closed", summary="Case closed.", actor=actor)
     return case
 
@@ -317,7 +321,7 @@ def _summary_clocks(case: Case) -> list[SummaryClock]:
         if clock.is_running and resolution is not None:
             rule = rule_named(name=clock.name, review_type=clock.review_type)
             if rule.stops_on == StopEvent.APPEAL_RESOLVED:
-                met = resolution.resolved_at <= clock.due_at
+                met = met_by(resolution.resolved_at, clock.due_at)
                 status = (ClockStatus.MET if met else ClockStatus.MISSED).label + " (at resolution)"
                 stopped_at = resolution.resolved_at
         rows.append(

@@ -41,8 +41,13 @@ def document_upload(
     uploaded_file: File,
     actor: AbstractBaseUser,
     title: str | None = None,
+    author_name: str = "",
+    author_npi: str = "",
 ) -> Document:
     """Attach a new document to the case (R-FILE-4).
+
+    `author_name` / `author_npi` record who wrote it; the submission gate requires the
+    VI.B.5 certification and recommendation to be the treating physician's (R-REF-7).
 
     The type is decided by the bytes, not the name; the size is capped by
     settings.DOCUMENT_MAX_BYTES. Bad input is refused (imr.errors.Refused) and writes nothing.
@@ -64,16 +69,23 @@ def document_upload(
         original_name=getattr(uploaded_file, "name", "") or "",
         actor=actor,
         supersedes=None,
+        author=_author(author_name, author_npi),
     )
 
 
 def document_supersede(
-    *, document: Document, uploaded_file: File, actor: AbstractBaseUser
+    *,
+    document: Document,
+    uploaded_file: File,
+    actor: AbstractBaseUser,
+    author_name: str | None = None,
+    author_npi: str | None = None,
 ) -> Document:
     """Replace a document with a new version; the old one is kept and linked (R-FILE-4).
 
     The new version keeps the title and kind, so the packet's index does not change
-    meaning. Only the current version can be superseded.
+    meaning, and the author unless a new one is given (R-REF-7). Only the current
+    version can be superseded.
     """
     case = document.case
     _check_case_accepts_documents(case)
@@ -87,7 +99,21 @@ def document_supersede(
         original_name=getattr(uploaded_file, "name", "") or "",
         actor=actor,
         supersedes=document,
+        author=_author(
+            document.author_name if author_name is None else author_name,
+            document.author_npi if author_npi is None else author_npi,
+        ),
     )
+
+
+def _author(name: str, npi: str) -> tuple[str, str]:
+    """The author as typed, trimmed; an NPI is ten digits (R-REF-7)."""
+    name, npi = " ".join(name.split()), npi.strip()
+    if npi and not (len(npi) == 10 and npi.isdigit()):
+        raise Refused("The author's NPI is ten digits.", code="author_npi")
+    if len(name) > 200:
+        raise Refused("The author's name is at most 200 characters.", code="author_name")
+    return name, npi
 
 
 def _document_create(
@@ -100,6 +126,7 @@ def _document_create(
     original_name: str,
     actor: AbstractBaseUser,
     supersedes: Document | None,
+    author: tuple[str, str] = ("", ""),
 ) -> Document:
     storage = documents_storage()
     # Written before the transaction so the row lock is not held during disk I/O; removed
@@ -125,6 +152,8 @@ def _document_create(
                 uploaded_by=actor,
                 uploaded_at=timezone.now(),
                 supersedes=supersedes,
+                author_name=author[0],
+                author_npi=author[1],
             )
             document._history_user = actor
             document.save()

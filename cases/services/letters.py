@@ -35,7 +35,7 @@ from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from cases.events import case_event_add
+from cases.events import NonPersonActor, case_event_add
 from cases.letter_delivery import channel_for, default_channel
 from cases.models import (
     Case,
@@ -546,7 +546,7 @@ def letter_link_open(*, letter: Letter, npi: str) -> bool:
         case=letter.case,
         kind="letter_downloaded",
         summary="The practitioner's office downloaded the letter through the secure link.",
-        actor_name="Practitioner's office (secure link)",
+        actor_name=NonPersonActor.PRACTITIONER_LINK,
         data={"letter_id": letter.pk},
     )
     return True

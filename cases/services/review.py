@@ -44,9 +44,10 @@ def review_record(
     """Record the reviewer's written determination (R-TRK-4, R-REV-3).
 
     From the portal (received now) or by UM staff when it arrived another way (the time
-    it arrived). Stores the document, moves the case to review received, stops the IMRO
-    clocks as met or missed, keeps whether it was timely, and notifies the CMO and
-    Physician Designees (no PHI in the notification).
+    it arrived, in seconds, or now). A time typed to the minute in the minute of the IMRO
+    receipt is recorded at the IMRO receipt. Stores the document, moves the case to
+    review received, stops the IMRO clocks as met or missed, keeps whether it was
+    timely, and notifies the CMO and Physician Designees (no PHI in the notification).
     """
     received_at = received_at or timezone.now()
     problems = []
@@ -76,7 +77,13 @@ def review_record(
             ]
         )
     if received_at < submission.imro_received_at:
-        raise Refused(["The determination cannot arrive before the reviewer had the file."])
+        if received_at < submission.imro_received_at.replace(second=0, microsecond=0) or (
+            received_at.second or received_at.microsecond
+        ):
+            raise Refused(["The determination cannot arrive before the reviewer had the file."])
+        # Typed to the minute in the minute the file arrived: it came after the file,
+        # so it is recorded at the IMRO receipt, not refused.
+        received_at = submission.imro_received_at
     try:
         document = document_upload(
             case=case,

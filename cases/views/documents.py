@@ -38,6 +38,8 @@ def document_upload_view(request: HttpRequest, case_pk: int) -> HttpResponse:
             uploaded_file=data["file"],
             actor=request.user,
             title=data["title"] or None,
+            author_name=data["author_name"],
+            author_npi=data["author_npi"],
         ),
         done=lambda document: f"Uploaded {document.title}.",
         refused="The document was not uploaded.",
@@ -55,7 +57,11 @@ def document_supersede_view(request: HttpRequest, case_pk: int, pk: int) -> Http
         request,
         DocumentSupersedeForm(request.POST, request.FILES),
         lambda data: document_supersede(
-            document=document, uploaded_file=data["file"], actor=request.user
+            document=document,
+            uploaded_file=data["file"],
+            actor=request.user,
+            author_name=data["author_name"] or None,
+            author_npi=data["author_npi"] or None,
         ),
         done=lambda new: f"Uploaded a new version of {new.title}; the old one is kept.",
         refused="The new version was not uploaded.",

@@ -22,6 +22,9 @@ def _attach(case, kind, user):
         sha256="0" * 64,
         uploaded_by=user,
         uploaded_at=case.received_at_plan,
+        # The treating physician wrote it (R-REF-7; the author rule: test_document_author.py).
+        author_name=case.treating_practitioner.name,
+        author_npi=case.treating_practitioner.npi,
     )
 
 
