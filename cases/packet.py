@@ -15,20 +15,18 @@ field but internal_id. Uploaded documents are not altered (phi_scan warns about 
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases.checklist import referral_file_checklist
 from cases.document_content import ACCEPTED_TYPES, GIF, IMAGE_TYPES, OFFICE_TYPES, PDF, TEXT, TIFF
 from cases.models import Case, Document, DocumentKind
 from cases.phi_scan import PACKET_EXCLUDED_KINDS, phi_redact
 from cases.storage import documents_storage
+from imr.pdf import pdf_document, pdf_write
 
 # Documents appear in the order of the referral file's items, then in upload order.
 _KIND_ORDER = [
@@ -181,7 +179,7 @@ def _render_body(case: Case, parts: list[_Part]) -> tuple[bytes, dict[int, tuple
             ],
         },
     )
-    rendered = HTML(string=html, url_fetcher=_ImageFetcher(images)).render()
+    rendered = pdf_document(html, images=images)
     starts: dict[int, int] = {}
     for index, page in enumerate(rendered.pages):
         for anchor in page.anchors:
@@ -192,7 +190,7 @@ def _render_body(case: Case, parts: list[_Part]) -> tuple[bytes, dict[int, tuple
     for position, number in enumerate(numbers):
         end = starts[numbers[position + 1]] if position + 1 < len(numbers) else len(rendered.pages)
         ranges[number] = (starts[number], end)
-    return rendered.write_pdf(), ranges
+    return pdf_write(rendered), ranges
 
 
 def _image_sources(part: _Part, data: bytes) -> dict[str, tuple[bytes, str]]:
@@ -209,26 +207,6 @@ def _image_sources(part: _Part, data: bytes) -> dict[str, tuple[bytes, str]]:
             converted.save(buffer, format="PNG")
             sources[f"{_IMAGE_SCHEME}:{part.number}/{frame}"] = (buffer.getvalue(), "image/png")
     return sources
-
-
-class _ImageFetcher(URLFetcher):
-    """Serves the packet's images from memory and refuses every other URL.
-
-    The packet never fetches anything from the network or the file system, whatever a
-    template or a stored string might contain.
-    """
-
-    def __init__(self, images: dict[str, tuple[bytes, str]]) -> None:
-        super().__init__(fail_on_errors=True)
-        self._images = images
-
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        if url not in self._images:
-            raise ValueError("The packet only embeds its own documents.")
-        data, content_type = self._images[url]
-        message = EmailMessage()
-        message["Content-Type"] = content_type
-        return URLFetcherResponse(url, data, message)
 
 
 def _front_context(case: Case) -> dict[str, object]:
@@ -295,11 +273,11 @@ def _render_front(case: Case, parts: list[_Part], context: dict[str, object]) ->
     for _ in range(4):
         _number_parts(parts, first_page=front_pages + 1)
         html = render_to_string("cases/packet/front.html", {**context, "parts": parts})
-        rendered = HTML(string=html, url_fetcher=_ImageFetcher({})).render()
+        rendered = pdf_document(html)
         if len(rendered.pages) == front_pages:
             break
         front_pages = len(rendered.pages)
-    return rendered.write_pdf()
+    return pdf_write(rendered)
 
 
 def _number_parts(parts: Iterable[_Part], *, first_page: int) -> None:
