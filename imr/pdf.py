@@ -51,7 +51,9 @@ class ProjectFetcher(URLFetcher):
     """
 
     def __init__(self, images: ImageSources | None = None) -> None:
-        super().__init__(allowed_protocols=(), fail_on_errors=True)
+        # A refused resource is left out and the rest renders (fail_on_errors would stop the
+        # whole letter on a stray <img> in a template).
+        super().__init__(allowed_protocols=(), fail_on_errors=False)
         self._images = dict(images or {})
         self.closed = False
         self.refused = 0
