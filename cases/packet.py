@@ -9,7 +9,9 @@ separately in their original format.
 
 Every page rendered here names the member only by the internal patient identifier:
 staff-typed text is passed through phi_redact, and the templates are given no member
-field but internal_id. Uploaded documents are not altered (phi_scan warns about them).
+field but internal_id. Uploaded PDFs keep their pages but lose active content
+(JavaScript, open and launch actions, URI links, embedded files: cases.pdf_sanitize,
+R-SEC-4); phi_scan warns about their text.
 """
 
 import io
@@ -24,6 +26,7 @@ from pypdf import PdfReader, PdfWriter
 from cases.checklist import referral_file_checklist
 from cases.document_content import ACCEPTED_TYPES, GIF, IMAGE_TYPES, OFFICE_TYPES, PDF, TEXT, TIFF
 from cases.models import Case, Document, DocumentKind
+from cases.pdf_sanitize import page_sanitize
 from cases.phi_scan import PACKET_EXCLUDED_KINDS, phi_redact
 from cases.storage import documents_storage
 from imr.pdf import pdf_document, pdf_write
@@ -110,7 +113,7 @@ def packet_render(*, case: Case) -> bytes:
             writer.add_page(body_pages[index])
         if part.mode == "pdf":
             for page in uploaded[part.number].pages:
-                writer.add_page(page)
+                page_sanitize(writer.add_page(page))
     writer.add_metadata(
         {
             "/Title": f"IMR referral packet, member {case.member.internal_id}",

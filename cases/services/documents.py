@@ -7,6 +7,7 @@ because the packet and letters never show uploaded file names.
 """
 
 import hashlib
+import io
 import logging
 import re
 import secrets
@@ -19,11 +20,13 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
-from cases.document_content import CheckedContent, document_content_check
+from cases.document_content import PDF, CheckedContent, document_content_check
 from cases.events import case_event_add
 from cases.models import Case, Document, DocumentKind, Status
 from cases.models.documents import NEUTRAL_TITLES
+from cases.pdf_sanitize import pdf_active_content
 from cases.phi_scan import phi_kinds_in_text
 from cases.storage import documents_storage
 from imr.errors import Refused
@@ -101,6 +104,7 @@ def _document_create(
     actor: AbstractBaseUser,
     supersedes: Document | None,
 ) -> Document:
+    removed = pdf_active_content(PdfReader(io.BytesIO(data))) if content.content_type == PDF else []
     storage = documents_storage()
     # Written before the transaction so the row lock is not held during disk I/O; removed
     # again if anything below fails, so a refused upload leaves no file behind.
@@ -125,10 +129,21 @@ def _document_create(
                 uploaded_by=actor,
                 uploaded_at=timezone.now(),
                 supersedes=supersedes,
+                sanitized_removed=removed,
             )
             document._history_user = actor
             document.save()
             _event_add(document=document, actor=actor, content=content)
+            if removed:
+                # Names what the reviewer's copy loses, never the content (R-SEC-4).
+                case_event_add(
+                    case=case,
+                    kind="document_sanitized",
+                    summary=f"Sanitized {document.title} for the packet: removed "
+                    f"{', '.join(removed)}.",
+                    actor=actor,
+                    data={"document_id": document.pk, "removed": removed},
+                )
     except BaseException:
         storage.delete(storage_name)
         raise
