@@ -25,6 +25,7 @@ from cases.models import (
     ReviewerQuestion,
     Status,
 )
+from cases.phi_scan import reviewer_text_problems
 from cases.workflow import STALE_CASE, check_transition
 from imr.errors import Conflict, Refused
 from imr.roles import perm
@@ -114,6 +115,17 @@ def _validated_codes(details: CaseDetails) -> tuple[list[RequestedService], list
     return services, diagnoses
 
 
+def _questions_check(member: Member, details: CaseDetails) -> None:
+    """The questions go to the reviewer word for word: no PHI of the member (R-SEC-4)."""
+    questions = [q.strip() for q in details.questions if q.strip()]
+    problems = reviewer_text_problems(
+        member=member,
+        texts=[(f"Question {n} for the reviewer", q) for n, q in enumerate(questions, 1)],
+    )
+    if problems:
+        raise Refused({"questions": problems})
+
+
 def _write_children(
     case: Case,
     details: CaseDetails,
@@ -144,6 +156,7 @@ def case_create(
 ) -> Case:
     """Open a case from a TAR (intake). Starts the clocks counted from receipt at the plan."""
     services, diagnoses = _validated_codes(details)
+    _questions_check(member, details)
     case = Case(
         member=member,
         treating_practitioner=practitioner,
@@ -178,6 +191,7 @@ def case_update(
             f"The referral file cannot be edited once the case is “{case.get_status_display()}”."
         )
     services, diagnoses = _validated_codes(details)
+    _questions_check(case.member, details)
     clock_inputs_changed = (case.review_type, case.response_needed_by) != (
         details.review_type,
         details.response_needed_by,

@@ -27,7 +27,7 @@ from cases.events import case_event_add
 from cases.models import Case, Document, DocumentKind, Status
 from cases.models.documents import NEUTRAL_TITLES
 from cases.pdf_sanitize import pdf_active_content
-from cases.phi_scan import phi_kinds_in_text
+from cases.phi_scan import reviewer_text_problems
 from cases.storage import documents_storage
 from imr.errors import Refused
 
@@ -236,12 +236,10 @@ def _clean_title(*, case: Case, title: str) -> str:
     title = " ".join(_printable(title).split())[:TITLE_MAX]
     if not title:
         raise Refused("The title is empty.", code="title")
-    if phi_kinds_in_text(member=case.member, text=title):
-        raise Refused(
-            "The title names the member (name, CIN or date of birth). Titles are printed in "
-            "the reviewer's packet; leave it blank for a neutral title.",
-            code="title_phi",
-        )
+    # Titles are printed in the reviewer's packet and portal (R-SEC-4).
+    problems = reviewer_text_problems(member=case.member, texts=[("The title", title)])
+    if problems:
+        raise Refused(f"{problems[0]} Leave the title blank for a neutral one.", code="title_phi")
     return title
 
 
