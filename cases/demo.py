@@ -82,9 +82,9 @@ def demo_cases_seed() -> list[Case]:
                 )  # type: ignore[arg-type]
             ),
             response_needed_by=(now + timedelta(days=10)).date(),
-            relevant_information="Synthetic summary of the request (demo).",
-            practitioner_information="Synthetic letter of medical necessity (demo).",
-            medical_history="Synthetic history: sick sinus syndrome since 2020 (demo).",
+            relevant_information="Synthetic summary of the request (demonstration).",
+            practitioner_information="Synthetic letter of medical necessity (demonstration).",
+            medical_history="Synthetic history: sick sinus syndrome since 2020 (demonstration).",
             clinical_data="",
             **fields,  # type: ignore[arg-type]
         )
