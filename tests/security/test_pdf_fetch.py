@@ -10,6 +10,7 @@ contents, and the process environment, must never reach the PDF.
 import io
 import json
 import os
+import re
 import socket
 import threading
 import zipfile
@@ -22,6 +23,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
 
+import cases.packet
+import imr.pdf
 from cases.models import Case, LetterTemplate
 from cases.packet import packet_render
 from cases.services.closure import case_resolve, tar_bundle_build, tar_summary_render
@@ -90,14 +93,34 @@ def canary(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _no_case_text_in_style_sheets(monkeypatch):
+    """Every document through the seam keeps the case payload out of its <style> blocks,
+    whatever the fetcher would do with it (finding 3)."""
+    seen: list[str] = []
+    real = imr.pdf.pdf_document
+
+    def spy(html: str, **kwargs):
+        seen.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(imr.pdf, "pdf_document", spy)
+    monkeypatch.setattr(cases.packet, "pdf_document", spy)
+    yield
+    for html in seen:
+        for style in re.findall(r"<style\b.*?</style>", html, flags=re.DOTALL | re.IGNORECASE):
+            assert "http://0:" not in style
+
+
+@pytest.fixture(autouse=True)
 def _storage(settings, tmp_path):
     use_private_storage(settings, tmp_path)
     settings.TAR_BUNDLE_DIR = str(tmp_path / "tar-bundles")
 
 
 def css_payload(listener: Listener) -> str:
-    """The reported TAR number: breaks out of a CSS string into a url() fetch."""
-    return f'A"\n;content:url({listener.url("tar")});'
+    """The reported TAR number, in the field's 30 characters: the line break ends the CSS
+    string, and the rest is a declaration of its own that fetches ("0" is this host)."""
+    return f"\n;content:url(http://0:{listener.port});"
 
 
 def hostile_markup(listener: Listener, canary: Path) -> str:
@@ -153,7 +176,7 @@ def hostile_case(coordinator, cmo, administrator, listener, canary) -> Case:
             coordinator,
             cmo,
             review_type="retrospective",
-            tar_number=payload[:30],
+            tar_number=payload,
             relevant_information=payload,
             questions=[f"Is it indicated?{payload}</style><img src='{listener.url('q')}'>"],
             clinical_data=f"</style><style>*{{background:url({listener.url('text')})}}</style>",
