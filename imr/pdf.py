@@ -18,6 +18,7 @@ is logged with the scheme only: a URL can be built from case text.
 import base64
 import logging
 import mimetypes
+import re
 from collections.abc import Mapping
 from email.message import EmailMessage
 from pathlib import PurePosixPath
@@ -138,15 +139,15 @@ def pdf_render(html: str, *, images: ImageSources | None = None) -> bytes:
 
 
 class _NoUrlsInWeasyPrintLog(logging.Filter):
-    """WeasyPrint names the URL it failed to load in its own error message; the URL can
-    carry case text, so its arguments are dropped from the record."""
+    """WeasyPrint names the URL it failed to load in its own messages; a URL can carry
+    case text, so every argument of its records is withheld (the message stays)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
-            head = str(record.msg).split(" at ")[0].split(" %")[0]
-            record.msg = f"{head} (details withheld)"
+            record.msg = _PLACEHOLDER.sub("[withheld]", str(record.msg))
             record.args = ()
         return True
 
 
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[a-zA-Z%]")
 logging.getLogger("weasyprint").addFilter(_NoUrlsInWeasyPrintLog())

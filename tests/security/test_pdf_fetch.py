@@ -280,3 +280,13 @@ def test_only_the_seam_imports_weasyprint():
 
 def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_refused_fetch_is_logged_without_its_url(listener, caplog):
+    html = f'<img src="{listener.url("Quixotefake-99887766Z")}"><img src="file:///etc/Zebulon">'
+    with caplog.at_level("WARNING"):
+        pdf_render(html)
+    assert "PDF rendering refused a fetch" in caplog.text
+    for secret in ("Quixotefake", "99887766Z", "Zebulon", str(listener.port)):
+        assert secret not in caplog.text
+    assert listener.connections == 0
