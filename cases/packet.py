@@ -8,7 +8,7 @@ Excel files cannot be converted on the server, so their divider says they are se
 separately in their original format.
 
 Every page rendered here names the member only by the internal patient identifier:
-staff-typed text is passed through phi_redact, and the templates are given no member
+staff-typed text is passed through reviewer_text_redact, and the templates are given no member
 field but internal_id. Uploaded PDFs keep their pages but lose active content
 (JavaScript, open and launch actions, URI links, embedded files: cases.pdf_sanitize,
 R-SEC-4); phi_scan warns about their text.
@@ -27,7 +27,7 @@ from cases.checklist import referral_file_checklist
 from cases.document_content import ACCEPTED_TYPES, GIF, IMAGE_TYPES, OFFICE_TYPES, PDF, TEXT, TIFF
 from cases.models import Case, Document, DocumentKind
 from cases.pdf_sanitize import page_sanitize
-from cases.phi_scan import PACKET_EXCLUDED_KINDS, phi_redact
+from cases.phi_scan import PACKET_EXCLUDED_KINDS, reviewer_text_redact
 from cases.storage import documents_storage
 from imr.pdf import pdf_document, pdf_write
 
@@ -216,7 +216,7 @@ def _front_context(case: Case) -> dict[str, object]:
     member = case.member
 
     def clean(text: str) -> str:
-        return phi_redact(member=member, text=text or "")
+        return reviewer_text_redact(member=member, text=text or "")
 
     practitioner = case.treating_practitioner
     return {

@@ -3,8 +3,7 @@
 Uploaded clinical documents go into the packet as they are, so before submission UM
 staff are warned when a document's extractable text names the member (first and last
 name in either order), their CIN or their date of birth, and can redact where plan
-policy asks. Pages the product generates itself never show PHI: `phi_redact` masks the
-same matches in free text that staff typed (questions, descriptions, text items d–g).
+policy asks. `phi_redact` masks the same matches in free text that staff typed.
 
 Matching ignores case, accents and line breaks, because text extracted from a PDF
 breaks lines anywhere and a name typed as "JOSE GARCIA" is the same as "José García".
@@ -318,7 +317,10 @@ def _strict_patterns(member: Member) -> list[tuple[PhiKind, re.Pattern[str]]]:
         name = r"(?:" + "|".join(words) + r")"
         # Consecutive name words are one match: "Quintero, Rosalind" is shown once.
         core = rf"\b{name}(?:\s*,?\s+{name})*\b"
-        patterns.append((PhiKind.MEMBER_NAME, re.compile(r"\b" + _HONORIFIC + core + _NAME_TAIL)))
+        # The honorific is shown in a refusal but kept by redaction ("Ms. [redacted]").
+        patterns.append(
+            (PhiKind.MEMBER_NAME, re.compile(rf"\b{_HONORIFIC}(?P<core>{core}{_NAME_TAIL})"))
+        )
     for line in (member.address_line1, member.address_line2):
         line_words = _words(line or "")
         if len(line_words) >= 2:
@@ -347,27 +349,47 @@ def _mask(text: str) -> str:
     return re.sub(r"\w+", word, text)
 
 
+def _strict_spans(member: Member, text: str, *, core_only: bool) -> list[tuple[int, int, PhiKind]]:
+    """Non-overlapping (start, end, kind) of the member's PHI in the original text."""
+    folded, origin = _fold(text)
+    spans: list[tuple[int, int, PhiKind]] = []
+    for kind, pattern in _strict_patterns(member):
+        for m in pattern.finditer(folded):
+            start = m.start("core") if core_only and "core" in pattern.groupindex else m.start()
+            if m.end() > start:
+                spans.append((origin[start], origin[m.end() - 1] + 1, kind))
+    spans.extend((m.start(), m.end(), PhiKind.ADDRESS) for m in _STREET.finditer(text))
+    kept: list[tuple[int, int, PhiKind]] = []
+    covered_to = -1
+    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start >= covered_to:
+            kept.append((start, end, kind))
+            covered_to = end
+    return kept
+
+
 def phi_matches(*, member: Member, text: str) -> list[PhiMatch]:
     """Every piece of the member's PHI in `text` by the reviewer-text rules (R-SEC-4)."""
     if not text or not text.strip():
         return []
-    folded, origin = _fold(text)
-    spans: list[tuple[int, int, PhiKind]] = []
-    for kind, pattern in _strict_patterns(member):
-        spans.extend(
-            (origin[m.start()], origin[m.end() - 1] + 1, kind)
-            for m in pattern.finditer(folded)
-            if m.end() > m.start()
-        )
-    spans.extend((m.start(), m.end(), PhiKind.ADDRESS) for m in _STREET.finditer(text))
-    matches: list[PhiMatch] = []
-    covered_to = -1
-    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if start < covered_to:
-            continue
-        covered_to = end
-        matches.append(PhiMatch(kind, _mask(text[start:end].strip())))
-    return matches
+    return [
+        PhiMatch(kind, _mask(text[start:end].strip()))
+        for start, end, kind in _strict_spans(member, text, core_only=False)
+    ]
+
+
+def reviewer_text_redact(*, member: Member, text: str) -> str:
+    """The text with every reviewer-text match masked: what the packet's generated pages
+    and the portal print of text typed before the refusal existed (R-SEC-4)."""
+    if not text:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for start, end, _ in _strict_spans(member, text, core_only=True):
+        pieces += [text[position:start], REDACTED]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def reviewer_text_problems(*, member: Member, texts: Iterable[tuple[str, str]]) -> list[str]:

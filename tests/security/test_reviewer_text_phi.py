@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, DocumentKind, Member, ReviewerQuestion
-from cases.phi_scan import PhiKind, phi_matches, reviewer_text_problems
+from cases.phi_scan import PhiKind, phi_matches, reviewer_text_problems, reviewer_text_redact
 from cases.services.documents import document_upload
 from imr.errors import Refused
 from reviewers.gates import submission_problems
@@ -80,6 +80,14 @@ def test_the_refusal_names_the_field_and_the_masked_match_never_the_value():
         "reviewer sees only the internal patient identifier; reword it."
     ]
     assert "Jamie" not in problems[0]
+
+
+def test_text_typed_before_the_check_is_masked_on_reviewer_pages():
+    text = "Does Ms. Realname J, 38F qualify? Call (707) 555-0142; she lives at Apt 5B."
+    assert reviewer_text_redact(member=MEMBER, text=text) == (
+        "Does Ms. [redacted] qualify? Call [redacted]; she lives at [redacted]."
+    )
+    assert phi_matches(member=MEMBER, text=reviewer_text_redact(member=MEMBER, text=text)) == []
 
 
 @pytest.mark.django_db
