@@ -241,7 +241,7 @@ def test_the_quac_report_pdf_fetches_nothing(listener):
     assert_clean(report_pdf(quac_report(params)), listener)
 
 
-def test_the_seam_serves_project_static_files_and_data_uris(listener):
+def test_the_seam_serves_project_static_files_and_data_uris(listener, caplog):
     pixel = (
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
         "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -250,7 +250,9 @@ def test_the_seam_serves_project_static_files_and_data_uris(listener):
         '<link rel="stylesheet" href="/static/css/imr.css">'
         f'<img src="{pixel}" style="width:10px"><p>ok</p>'
     )
-    reader = PdfReader(io.BytesIO(pdf_render(html)))
+    with caplog.at_level("WARNING"):
+        reader = PdfReader(io.BytesIO(pdf_render(html)))
+    assert "refused" not in caplog.text  # the stylesheet was served from disk
     resources = reader.pages[0]["/Resources"]
     assert "/XObject" in resources  # the data: image is placed
     assert listener.connections == 0
@@ -290,3 +292,18 @@ def test_a_refused_fetch_is_logged_without_its_url(listener, caplog):
     for secret in ("Quixotefake", "99887766Z", "Zebulon", str(listener.port)):
         assert secret not in caplog.text
     assert listener.connections == 0
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/static/css/missing.css",
+        "/static/../imr/settings/base.py",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "https://pdf.imr-desk.invalid/media/x.css",
+    ],
+)
+def test_only_files_inside_the_static_tree_are_served(href, caplog):
+    with caplog.at_level("WARNING"):
+        pdf_render(f'<link rel="stylesheet" href="{href}"><p>x</p>')
+    assert "PDF rendering refused a fetch" in caplog.text
