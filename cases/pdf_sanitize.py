@@ -47,17 +47,16 @@ _ACTION_LABELS = {
 
 def pdf_active_content(reader: PdfReader) -> list[str]:
     """What the packet removes from this PDF, in words ("JavaScript open action",
-    "2 URI links"); empty when there is nothing."""
+    "2 URI links"); empty when there is nothing. Tolerates the broken structure of a
+    repaired PDF (a missing catalog, dangling references): what is not there is not found."""
     found: Counter[str] = Counter()
-    catalog = reader.trailer["/Root"].get_object()
+    catalog = _dict(reader.trailer.get("/Root")) or DictionaryObject()
     if "/OpenAction" in catalog:
-        action = catalog["/OpenAction"].get_object()
-        kinds = _action_kinds(action) if isinstance(action, DictionaryObject) else set()
+        kinds = _action_kinds(catalog.get("/OpenAction"))
         found["JavaScript open action" if "/JavaScript" in kinds else "open action"] += 1
     if "/AA" in catalog:
         found["document additional actions"] += 1
-    names = catalog.get("/Names")
-    names = names.get_object() if names is not None else {}
+    names = _dict(catalog.get("/Names")) or DictionaryObject()
     if "/JavaScript" in names:
         found["document JavaScript"] += 1
     if "/EmbeddedFiles" in names:
@@ -68,17 +67,29 @@ def pdf_active_content(reader: PdfReader) -> list[str]:
     return [label if count == 1 else f"{count} {_plural(label)}" for label, count in found.items()]
 
 
+def _dict(value: PdfObject | None) -> DictionaryObject | None:
+    """The dictionary a value is or refers to; None for anything else or a dangling one."""
+    resolved = value.get_object() if value is not None else None
+    return resolved if isinstance(resolved, DictionaryObject) else None
+
+
+def _annotations(page: DictionaryObject) -> list[tuple[PdfObject, DictionaryObject | None]]:
+    annots = page.get("/Annots")
+    annots = annots.get_object() if annots is not None else None
+    if not isinstance(annots, ArrayObject):
+        return []
+    return [(reference, _dict(reference)) for reference in annots]
+
+
 def page_sanitize(page: DictionaryObject) -> None:
     """Strip a page (already copied into the packet's writer) of its active content."""
     if "/AA" in page:
         del page[NameObject("/AA")]
-    annotations = page.get("/Annots")
-    if annotations is None:
+    if "/Annots" not in page:
         return
     kept = ArrayObject()
-    for reference in annotations.get_object():
-        annotation = reference.get_object()
-        if _annotation_is_active(annotation):
+    for reference, annotation in _annotations(page):
+        if annotation is None or _annotation_is_active(annotation):
             continue
         if "/AA" in annotation:
             del annotation[NameObject("/AA")]
@@ -92,8 +103,9 @@ def page_sanitize(page: DictionaryObject) -> None:
 def _page_findings(page: DictionaryObject) -> Iterable[str]:
     if "/AA" in page:
         yield "page additional actions"
-    for reference in page.get("/Annots") or []:
-        annotation = reference.get_object()
+    for _, annotation in _annotations(page):
+        if annotation is None:
+            continue
         if annotation.get("/Subtype") == "/FileAttachment":
             yield "file attachment"
             continue
