@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from weasyprint import HTML
 
 from cases.models import Case, DocumentKind, Member, Practitioner
 from cases.services import (
@@ -23,6 +22,7 @@ from cases.services import (
     review_record,
 )
 from cases.services.documents import document_upload
+from imr.pdf import pdf_render
 from reviewers.models import ConflictAttestation, Specialist
 from reviewers.services import assignment_create, attestation_record
 from timelines.services import clocks_recompute_for_case
@@ -82,9 +82,9 @@ def demo_cases_seed() -> list[Case]:
                 )  # type: ignore[arg-type]
             ),
             response_needed_by=(now + timedelta(days=10)).date(),
-            relevant_information="Synthetic summary of the request (demo).",
-            practitioner_information="Synthetic letter of medical necessity (demo).",
-            medical_history="Synthetic history: sick sinus syndrome since 2020 (demo).",
+            relevant_information="Synthetic summary of the request (demonstration).",
+            practitioner_information="Synthetic letter of medical necessity (demonstration).",
+            medical_history="Synthetic history: sick sinus syndrome since 2020 (demonstration).",
             clinical_data="",
             **fields,  # type: ignore[arg-type]
         )
@@ -206,7 +206,7 @@ def _pdf(name: str, title: str) -> SimpleUploadedFile:
         f"<h1>{title}</h1><p>All content is synthetic demo data. Heart rhythm monitoring "
         "results, medication list and prior procedures would appear here.</p>"
     )
-    return SimpleUploadedFile(name, HTML(string=html).write_pdf(), "application/pdf")
+    return SimpleUploadedFile(name, pdf_render(html), "application/pdf")
 
 
 __all__ = ["Member", "demo_cases_seed"]

@@ -8,27 +8,28 @@ Excel files cannot be converted on the server, so their divider says they are se
 separately in their original format.
 
 Every page rendered here names the member only by the internal patient identifier:
-staff-typed text is passed through phi_redact, and the templates are given no member
-field but internal_id. Uploaded documents are not altered (phi_scan warns about them).
+staff-typed text is passed through reviewer_text_redact, and the templates are given no member
+field but internal_id. Uploaded PDFs keep their pages but lose active content
+(JavaScript, open and launch actions, URI links, embedded files: cases.pdf_sanitize,
+R-SEC-4); phi_scan warns about their text.
 """
 
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases.checklist import referral_file_checklist
 from cases.document_content import ACCEPTED_TYPES, GIF, IMAGE_TYPES, OFFICE_TYPES, PDF, TEXT, TIFF
 from cases.models import Case, Document, DocumentKind
-from cases.phi_scan import PACKET_EXCLUDED_KINDS, phi_redact
+from cases.pdf_sanitize import page_sanitize
+from cases.phi_scan import PACKET_EXCLUDED_KINDS, reviewer_text_redact
 from cases.storage import documents_storage
+from imr.pdf import pdf_document, pdf_write
 
 # Documents appear in the order of the referral file's items, then in upload order.
 _KIND_ORDER = [
@@ -112,7 +113,7 @@ def packet_render(*, case: Case) -> bytes:
             writer.add_page(body_pages[index])
         if part.mode == "pdf":
             for page in uploaded[part.number].pages:
-                writer.add_page(page)
+                page_sanitize(writer.add_page(page))
     writer.add_metadata(
         {
             "/Title": f"IMR referral packet, member {case.member.internal_id}",
@@ -181,7 +182,7 @@ def _render_body(case: Case, parts: list[_Part]) -> tuple[bytes, dict[int, tuple
             ],
         },
     )
-    rendered = HTML(string=html, url_fetcher=_ImageFetcher(images)).render()
+    rendered = pdf_document(html, images=images)
     starts: dict[int, int] = {}
     for index, page in enumerate(rendered.pages):
         for anchor in page.anchors:
@@ -192,7 +193,7 @@ def _render_body(case: Case, parts: list[_Part]) -> tuple[bytes, dict[int, tuple
     for position, number in enumerate(numbers):
         end = starts[numbers[position + 1]] if position + 1 < len(numbers) else len(rendered.pages)
         ranges[number] = (starts[number], end)
-    return rendered.write_pdf(), ranges
+    return pdf_write(rendered), ranges
 
 
 def _image_sources(part: _Part, data: bytes) -> dict[str, tuple[bytes, str]]:
@@ -211,31 +212,11 @@ def _image_sources(part: _Part, data: bytes) -> dict[str, tuple[bytes, str]]:
     return sources
 
 
-class _ImageFetcher(URLFetcher):
-    """Serves the packet's images from memory and refuses every other URL.
-
-    The packet never fetches anything from the network or the file system, whatever a
-    template or a stored string might contain.
-    """
-
-    def __init__(self, images: dict[str, tuple[bytes, str]]) -> None:
-        super().__init__(fail_on_errors=True)
-        self._images = images
-
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        if url not in self._images:
-            raise ValueError("The packet only embeds its own documents.")
-        data, content_type = self._images[url]
-        message = EmailMessage()
-        message["Content-Type"] = content_type
-        return URLFetcherResponse(url, data, message)
-
-
 def _front_context(case: Case) -> dict[str, object]:
     member = case.member
 
     def clean(text: str) -> str:
-        return phi_redact(member=member, text=text or "")
+        return reviewer_text_redact(member=member, text=text or "")
 
     practitioner = case.treating_practitioner
     return {
@@ -295,11 +276,11 @@ def _render_front(case: Case, parts: list[_Part], context: dict[str, object]) ->
     for _ in range(4):
         _number_parts(parts, first_page=front_pages + 1)
         html = render_to_string("cases/packet/front.html", {**context, "parts": parts})
-        rendered = HTML(string=html, url_fetcher=_ImageFetcher({})).render()
+        rendered = pdf_document(html)
         if len(rendered.pages) == front_pages:
             break
         front_pages = len(rendered.pages)
-    return rendered.write_pdf()
+    return pdf_write(rendered)
 
 
 def _number_parts(parts: Iterable[_Part], *, first_page: int) -> None:

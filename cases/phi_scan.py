@@ -3,16 +3,24 @@
 Uploaded clinical documents go into the packet as they are, so before submission UM
 staff are warned when a document's extractable text names the member (first and last
 name in either order), their CIN or their date of birth, and can redact where plan
-policy asks. Pages the product generates itself never show PHI: `phi_redact` masks the
-same matches in free text that staff typed (questions, descriptions, text items d–g).
+policy asks. `phi_redact` masks the same matches in free text that staff typed.
 
 Matching ignores case, accents and line breaks, because text extracted from a PDF
 breaks lines anywhere and a name typed as "JOSE GARCIA" is the same as "José García".
 Findings say which document and which kind of PHI, never the value found.
+
+Text a reviewer will read (questions, answers, document titles, every free text of the
+packet's generated pages) is held to a stricter check (R-SEC-4): `reviewer_text_problems`
+refuses any whole word of the member's first or last name (alone, after an honorific,
+with an initial or an age-and-sex shorthand: "Ms. Realname", "Realname J, 38F"), their
+street address, any phone number or e-mail address, the CIN and the date of birth, and
+shows what matched, masked. Uploaded documents keep the full-name warning above: they
+name clinicians and eponyms ("Dr. García", "Garcia criteria") that are not the member.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -26,6 +34,9 @@ class PhiKind(StrEnum):
     MEMBER_NAME = "member_name"
     CIN = "cin"
     DATE_OF_BIRTH = "date_of_birth"
+    ADDRESS = "address"
+    PHONE = "phone"
+    EMAIL = "email"
     # Not PHI found, but PHI that could not be looked for: a scan or a photo has no text.
     NO_TEXT = "no_text"
 
@@ -38,6 +49,9 @@ _KIND_LABELS = {
     PhiKind.MEMBER_NAME: "the member's name",
     PhiKind.CIN: "the member's CIN",
     PhiKind.DATE_OF_BIRTH: "the member's date of birth",
+    PhiKind.ADDRESS: "an address",
+    PhiKind.PHONE: "a phone number",
+    PhiKind.EMAIL: "an e-mail address",
     PhiKind.NO_TEXT: "no extractable text",
 }
 
@@ -249,3 +263,165 @@ def phi_scan(case: Case) -> list[PhiFinding]:
             PhiFinding(title, kind) for kind in phi_kinds_in_text(member=member, text=text)
         )
     return findings
+
+
+# --- text the reviewer reads (R-SEC-4) ----------------------------------------------------
+
+_HONORIFICS = (
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "miss",
+    "dr",
+    "senor",
+    "senora",
+    "senorita",
+    "sr",
+    "sra",
+    "srta",
+)
+_HONORIFIC = r"(?:(?:" + "|".join(_HONORIFICS) + r")\.?\s+)?"
+# "Realname J", "Realname J.", "Realname, 38F", "Realname J, 38 F".
+_NAME_TAIL = r"(?:\s+[a-z]\.?(?![a-z]))?(?:\s*,?\s*\d{1,3}\s*[mf](?![a-z]))?"
+_PHONE = re.compile(
+    r"(?<![\d\-])(?:\+?1[\s.\-]?)?(?:\(\d{3}\)\s*|\d{3}[\s.\-])\d{3}[\s.\-]\d{4}(?![\d\-])"
+)
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+# A house number, capitalized street words and a street type; matched on the text as
+# typed, so "after 2 weeks on the road" is not an address and "12 Oak Tree Rd" is.
+_STREET = re.compile(
+    r"\b\d{1,6}\s+(?:[A-Z][\w'.\-]*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+    r"Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Circle|Highway|Hwy|Parkway|Pkwy)\b\.?"
+)
+_PO_BOX = re.compile(r"\bp\.?\s*o\.?\s*box\s+\d+")
+
+
+@dataclass(frozen=True)
+class PhiMatch:
+    """One piece of the member's PHI in a text, as it may be shown back: masked."""
+
+    kind: PhiKind
+    shown: str
+
+
+def _name_words(member: Member) -> list[str]:
+    words = _words(member.first_name) + _words(member.last_name)
+    return sorted({w for w in words if len(w.replace("\\", "")) >= 2}, key=len, reverse=True)
+
+
+def _strict_patterns(member: Member) -> list[tuple[PhiKind, re.Pattern[str]]]:
+    """Patterns run on the folded text (lower case, no accents)."""
+    patterns: list[tuple[PhiKind, re.Pattern[str]]] = []
+    if words := _name_words(member):
+        name = r"(?:" + "|".join(words) + r")"
+        # Consecutive name words are one match: "Quintero, Rosalind" is shown once.
+        core = rf"\b{name}(?:\s*,?\s+{name})*\b"
+        # The honorific is shown in a refusal but kept by redaction ("Ms. [redacted]").
+        patterns.append(
+            (PhiKind.MEMBER_NAME, re.compile(rf"\b{_HONORIFIC}(?P<core>{core}{_NAME_TAIL})"))
+        )
+    for line in (member.address_line1, member.address_line2):
+        line_words = _words(line or "")
+        if len(line_words) >= 2:
+            patterns.append(
+                (PhiKind.ADDRESS, re.compile(r"\b" + r"[\s,.]+".join(line_words) + r"\b"))
+            )
+    patterns.append((PhiKind.ADDRESS, _PO_BOX))
+    patterns.append((PhiKind.PHONE, _PHONE))
+    patterns.append((PhiKind.EMAIL, _EMAIL))
+    if cin := _cin_pattern(member):
+        patterns.append((PhiKind.CIN, re.compile(cin)))
+    if member.date_of_birth:
+        patterns.append((PhiKind.DATE_OF_BIRTH, re.compile(_date_pattern(member.date_of_birth))))
+    return patterns
+
+
+def _mask(text: str) -> str:
+    """Each word's first character, the rest as dots; honorifics as they are."""
+
+    def word(match: re.Match[str]) -> str:
+        value = match.group(0)
+        if _fold_fast(value) in _HONORIFICS:
+            return value
+        return value[0] + "•" * (len(value) - 1)
+
+    return re.sub(r"\w+", word, text)
+
+
+def _strict_spans(member: Member, text: str, *, core_only: bool) -> list[tuple[int, int, PhiKind]]:
+    """Non-overlapping (start, end, kind) of the member's PHI in the original text."""
+    folded, origin = _fold(text)
+    spans: list[tuple[int, int, PhiKind]] = []
+    for kind, pattern in _strict_patterns(member):
+        for m in pattern.finditer(folded):
+            start = m.start("core") if core_only and "core" in pattern.groupindex else m.start()
+            if m.end() > start:
+                spans.append((origin[start], origin[m.end() - 1] + 1, kind))
+    spans.extend((m.start(), m.end(), PhiKind.ADDRESS) for m in _STREET.finditer(text))
+    kept: list[tuple[int, int, PhiKind]] = []
+    covered_to = -1
+    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start >= covered_to:
+            kept.append((start, end, kind))
+            covered_to = end
+    return kept
+
+
+def phi_matches(*, member: Member, text: str) -> list[PhiMatch]:
+    """Every piece of the member's PHI in `text` by the reviewer-text rules (R-SEC-4)."""
+    if not text or not text.strip():
+        return []
+    return [
+        PhiMatch(kind, _mask(text[start:end].strip()))
+        for start, end, kind in _strict_spans(member, text, core_only=False)
+    ]
+
+
+def reviewer_text_redact(*, member: Member, text: str) -> str:
+    """The text with every reviewer-text match masked: what the packet's generated pages
+    and the portal print of text typed before the refusal existed (R-SEC-4)."""
+    if not text:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for start, end, _ in _strict_spans(member, text, core_only=True):
+        pieces += [text[position:start], REDACTED]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def reviewer_text_problems(*, member: Member, texts: Iterable[tuple[str, str]]) -> list[str]:
+    """One refusal message per labelled text that shows the member's PHI to the reviewer,
+    naming the field and what matched (masked), e.g. "Question 1 for the reviewer names
+    the member (the member's name “M•. R•••••••”) ..." (R-SEC-4)."""
+    problems = []
+    for label, text in texts:
+        found = phi_matches(member=member, text=text)
+        if found:
+            shown = "; ".join(f"{m.kind.label} “{m.shown}”" for m in found)
+            problems.append(
+                f"{label} names the member ({shown}). The reviewer sees only the internal "
+                "patient identifier; reword it."
+            )
+    return problems
+
+
+def reviewer_texts(case: Case) -> list[tuple[str, str]]:
+    """Every free text of the case that the reviewer will read: the packet's generated
+    pages (questions, text items d–g, service descriptions, specialty) and the titles of
+    the documents in the packet."""
+    texts = [("Specialty", case.specialty), *_case_texts(case)]
+    documents = case.documents.current().exclude(kind__in=PACKET_EXCLUDED_KINDS).order_by("pk")
+    # Labelled by kind and id, not by the title itself, which is what may hold PHI.
+    texts += [
+        (f"The title of document {d.pk} ({DocumentKind(d.kind).label.lower()})", d.title)
+        for d in documents.defer("extracted_text")
+    ]
+    return texts
+
+
+def case_reviewer_text_problems(case: Case) -> list[str]:
+    """The submission gate's PHI check: every reviewer-facing text of the case (R-SEC-4)."""
+    return reviewer_text_problems(member=case.member, texts=reviewer_texts(case))

@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
+from imr.pdf import pdf_render
 from reports.charts import timeliness_chart, volume_chart
 from reports.presentation import display_sections, display_table, format_cell, json_cell
 from reports.tables import QuacReport, Table
@@ -49,7 +49,7 @@ def report_pdf(report: QuacReport) -> bytes:
             "volume_chart": volume_chart(report.months, chart_id="pdf-volume"),
         },
     )
-    return HTML(string=html).write_pdf()
+    return pdf_render(html)
 
 
 def report_json(report: QuacReport) -> dict[str, object]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.checklist import referral_file_missing
 from cases.eligibility import approval_problems, eligibility_problems
 from cases.models import Case, Status
+from cases.phi_scan import case_reviewer_text_problems
 from cases.workflow import check_transition
 from imr.errors import Conflict
 from reviewers.delivery import Deliverer
@@ -42,6 +43,7 @@ def submission_problems(
     problems += referral_file_missing(case)
     problems += eligibility_problems(case)
     problems += approval_problems(case)
+    problems += case_reviewer_text_problems(case)
     problems += _reviewer_problems(case, deliverer=deliverer, on=on)
     return problems
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.events import actor_display
 from cases.models import AccessLog, Case, CaseEvent, Status
-from cases.phi_scan import phi_redact
+from cases.phi_scan import reviewer_text_redact
 from reviewers.events import ReviewerEvent
 from reviewers.gates import current_assignment, submission_problems
 from reviewers.models import (
@@ -305,7 +305,7 @@ def portal_case(assignment: Assignment) -> PortalCase:
 
     def clean(text: str) -> str:
         # Staff-typed text can name the member; the portal shows the packet's redaction.
-        return phi_redact(member=member, text=text)
+        return reviewer_text_redact(member=member, text=text)
 
     imro_clock = (
         Clock.objects.filter(case=case, trigger="imro_receipt")

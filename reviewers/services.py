@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.events import case_event_add
 from cases.models import Case, Status
-from cases.phi_scan import phi_kinds_in_text
+from cases.phi_scan import reviewer_text_problems
 from imr.errors import Refused
 from reviewers.events import ReviewerEvent
 from reviewers.gates import current_assignment
@@ -268,14 +268,10 @@ def information_request_answer(
     if not answer:
         raise Refused(["Write the answer."])
     case = _lock(information_request.case)
-    found = phi_kinds_in_text(member=case.member, text=answer)
-    if found:
-        raise Refused(
-            [
-                f"The answer contains the member's {', '.join(k.label for k in found)}; the "
-                "reviewer sees only the internal patient identifier."
-            ]
-        )
+    # The reviewer reads the answer word for word (R-SEC-4).
+    problems = reviewer_text_problems(member=case.member, texts=[("The answer", answer)])
+    if problems:
+        raise Refused({"answer": problems})
     now = timezone.now()
     updated = InformationRequest.objects.filter(pk=information_request.pk, answered_at=None).update(
         answered_at=now, answered_by=actor, answer=answer

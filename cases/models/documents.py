@@ -52,6 +52,9 @@ class Document(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # What the packet's copy of an uploaded PDF leaves out (cases.pdf_sanitize, R-SEC-4),
+    # in words: ["JavaScript open action", "2 URI links"]. The stored file is unchanged.
+    sanitized_removed = models.JSONField(default=list, blank=True)
     history = HistoricalRecords(excluded_fields=["extracted_text"])
 
     objects = DocumentQuerySet.as_manager()

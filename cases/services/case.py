@@ -26,6 +26,7 @@ from cases.models import (
     Status,
     origin_for,
 )
+from cases.phi_scan import reviewer_text_problems
 from cases.workflow import STALE_CASE, check_transition
 from imr.errors import Conflict, Refused
 from imr.roles import perm
@@ -115,6 +116,17 @@ def _validated_codes(details: CaseDetails) -> tuple[list[RequestedService], list
     return services, diagnoses
 
 
+def _questions_check(member: Member, details: CaseDetails) -> None:
+    """The questions go to the reviewer word for word: no PHI of the member (R-SEC-4)."""
+    questions = [q.strip() for q in details.questions if q.strip()]
+    problems = reviewer_text_problems(
+        member=member,
+        texts=[(f"Question {n} for the reviewer", q) for n, q in enumerate(questions, 1)],
+    )
+    if problems:
+        raise Refused({"questions": problems})
+
+
 def _write_children(
     case: Case,
     details: CaseDetails,
@@ -147,6 +159,7 @@ def case_create(
     starts the clocks counted from receipt at the plan; a clock the holiday calendar
     cannot count refuses the intake (R-DL-17)."""
     services, diagnoses = _validated_codes(details)
+    _questions_check(member, details)
     case = _case_validated(details=details, owner=owner)
     case.member, case.treating_practitioner = member, practitioner
     return _case_open(case, details=details, rows=(services, diagnoses), actor=actor)
@@ -180,6 +193,7 @@ def case_intake(
     """
     services, diagnoses = _validated_codes(details)
     member_row, member_changes = _member_validated(**member)
+    _questions_check(member_row, details)
     case = _case_validated(details=details, owner=owner)
     created = member_row.pk is None
     if created or member_changes:
@@ -265,6 +279,7 @@ def case_update(
             f"The referral file cannot be edited once the case is “{case.get_status_display()}”."
         )
     services, diagnoses = _validated_codes(details)
+    _questions_check(case.member, details)
     origin = origin_for(review_type=details.review_type, circumstances=details.circumstances)
     clock_inputs_changed = (case.review_type, case.response_needed_by, case.origin) != (
         details.review_type,

@@ -25,7 +25,6 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from cases.document_content import ACCEPTED_TYPES
 from cases.events import case_event_add
@@ -45,6 +44,7 @@ from cases.services.letters import parties_not_notified
 from cases.storage import documents_storage
 from cases.tar_system import tar_system
 from imr.errors import Refused
+from imr.pdf import pdf_render
 from imr.roles import perm
 from reviewers.models import InformationRequest, Review
 from timelines.deadlines import met_by
@@ -360,7 +360,7 @@ def tar_summary_render(*, case: Case) -> bytes:
         .first(),
     }
     html = render_to_string("cases/tar_bundle/summary.html", context)
-    return HTML(string=html).write_pdf()
+    return pdf_render(html)
 
 
 def _safe(text: str) -> str:

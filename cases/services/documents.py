@@ -7,6 +7,7 @@ because the packet and letters never show uploaded file names.
 """
 
 import hashlib
+import io
 import logging
 import re
 import secrets
@@ -19,12 +20,14 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
-from cases.document_content import CheckedContent, document_content_check
+from cases.document_content import PDF, CheckedContent, document_content_check
 from cases.events import case_event_add
 from cases.models import Case, Document, DocumentKind, Status
 from cases.models.documents import NEUTRAL_TITLES
-from cases.phi_scan import phi_kinds_in_text
+from cases.pdf_sanitize import pdf_active_content
+from cases.phi_scan import reviewer_text_problems
 from cases.storage import documents_storage
 from imr.errors import Refused
 
@@ -128,6 +131,7 @@ def _document_create(
     supersedes: Document | None,
     author: tuple[str, str] = ("", ""),
 ) -> Document:
+    removed = pdf_active_content(PdfReader(io.BytesIO(data))) if content.content_type == PDF else []
     storage = documents_storage()
     # Written before the transaction so the row lock is not held during disk I/O; removed
     # again if anything below fails, so a refused upload leaves no file behind.
@@ -154,10 +158,21 @@ def _document_create(
                 supersedes=supersedes,
                 author_name=author[0],
                 author_npi=author[1],
+                sanitized_removed=removed,
             )
             document._history_user = actor
             document.save()
             _event_add(document=document, actor=actor, content=content)
+            if removed:
+                # Names what the reviewer's copy loses, never the content (R-SEC-4).
+                case_event_add(
+                    case=case,
+                    kind="document_sanitized",
+                    summary=f"Sanitized {document.title} for the packet: removed "
+                    f"{', '.join(removed)}.",
+                    actor=actor,
+                    data={"document_id": document.pk, "removed": removed},
+                )
     except BaseException:
         storage.delete(storage_name)
         raise
@@ -250,12 +265,10 @@ def _clean_title(*, case: Case, title: str) -> str:
     title = " ".join(_printable(title).split())[:TITLE_MAX]
     if not title:
         raise Refused("The title is empty.", code="title")
-    if phi_kinds_in_text(member=case.member, text=title):
-        raise Refused(
-            "The title names the member (name, CIN or date of birth). Titles are printed in "
-            "the reviewer's packet; leave it blank for a neutral title.",
-            code="title_phi",
-        )
+    # Titles are printed in the reviewer's packet and portal (R-SEC-4).
+    problems = reviewer_text_problems(member=case.member, texts=[("The title", title)])
+    if problems:
+        raise Refused(f"{problems[0]} Leave the title blank for a neutral one.", code="title_phi")
     return title
 
 

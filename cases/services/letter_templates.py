@@ -1,5 +1,7 @@
 """Versioned letter templates (R-NOT-3): a new wording is a new version, never an edit."""
 
+import re
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
@@ -8,6 +10,13 @@ from django.utils import timezone
 
 from cases.models.letters import LetterTemplate
 from imr.errors import Refused
+
+# A template variable or tag inside a <style> block or a style="…" attribute would put
+# case text into CSS, where a crafted value becomes a url() fetch (R-SEC-1).
+_CSS_WITH_TEMPLATE_OUTPUT = re.compile(
+    r"<style\b[^>]*>(?:(?!</style).)*?\{[{%]|\bstyle\s*=\s*(?:\"[^\"]*|'[^']*)\{[{%]",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @transaction.atomic
@@ -21,6 +30,15 @@ def letter_template_publish(
     """
     if not change_note.strip():
         raise Refused({"change_note": ["Say what changed in this version."]})
+    if _CSS_WITH_TEMPLATE_OUTPUT.search(body):
+        raise Refused(
+            {
+                "body": [
+                    "Case text may not be placed inside a <style> block or a style attribute; "
+                    "put it in the letter's text."
+                ]
+            }
+        )
     try:
         Template(body)
     except TemplateSyntaxError as exc:

@@ -33,7 +33,6 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from cases.events import NonPersonActor, case_event_add
 from cases.letter_delivery import channel_for, default_channel
@@ -53,6 +52,7 @@ from cases.services.case import case_transition
 from cases.services.determination import determination_current
 from cases.storage import documents_storage
 from imr.errors import Refused
+from imr.pdf import pdf_render
 from imr.roles import perm
 from reviewers.models import Review
 
@@ -170,7 +170,7 @@ def letter_render(
             "cases/letters/letter.html",
             {**context, "body": mark_safe(body), "party": party},  # noqa: S308 (autoescaped)
         )
-    pdf = HTML(string=html).write_pdf()
+    pdf = pdf_render(html)
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     rendered = RenderedLetter(
