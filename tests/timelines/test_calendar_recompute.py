@@ -21,7 +21,7 @@ def due_local(clock) -> str:
 def imro_clock(owner):
     case = make_case(owner=owner)
     clocks_start(case=case, trigger="imro_receipt", at=RECEIPT)
-    return Clock.objects.get(case=case)
+    return Clock.objects.get(case=case, name="imro_determination")
 
 
 @pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_a_new_holiday_moves_running_clocks_and_leaves_stopped_ones(coordinator,
 def test_removing_a_holiday_moves_the_due_time_back(coordinator, administrator):
     case = make_case(owner=coordinator)
     clocks_start(case=case, trigger="imro_receipt", at=local(2025, 8, 29, 16, 55))
-    clock = Clock.objects.get(case=case)
+    clock = Clock.objects.get(case=case, name="imro_determination")
     assert due_local(clock) == "2025-09-08T23:59:59-07:00"
     holiday_remove(holiday=Holiday.objects.get(date=date(2025, 9, 1)), actor=administrator)
     assert due_local(clock) == "2025-09-05T23:59:59-07:00"

@@ -24,10 +24,13 @@ def test_plan_receipt_starts_the_retrospective_appeal_decision(coordinator):
     # Intake started it (case_create); starting again changes nothing.
     assert clocks_start(case=case, trigger="plan_receipt") == []
     started = list(Clock.objects.filter(case=case, trigger="plan_receipt"))
-    assert [c.name for c in started] == ["appeal_decision"]
+    assert sorted(c.name for c in started) == ["appeal_decision", "appeal_decision_federal"]
     # Seeded calendar: Juneteenth Fri 06-19 and Independence Day observed Fri 07-03.
-    assert dues(case) == {"appeal_decision": "2026-07-15T23:59:59-07:00"}
-    assert ClockEvent.objects.filter(clock=started[0], kind="started").count() == 1
+    assert dues(case) == {
+        "appeal_decision": "2026-07-15T23:59:59-07:00",
+        "appeal_decision_federal": "2026-07-01T23:59:59-07:00",  # 30 calendar days
+    }
+    assert all(ClockEvent.objects.filter(clock=c, kind="started").count() == 1 for c in started)
 
 
 @pytest.mark.django_db
@@ -42,6 +45,7 @@ def test_imro_receipt_starts_target_and_limit_and_stops_file_assembly(coordinato
     clocks_start(case=case, trigger="imro_receipt", at=local(2026, 6, 10, 14))
     assert dues(case) == {
         "appeal_decision": "2026-07-15T23:59:59-07:00",  # started at intake
+        "appeal_decision_federal": "2026-07-01T23:59:59-07:00",
         "file_assembly": "2026-06-10T23:59:59-07:00",
         "imro_determination_target": "2026-06-17T23:59:59-07:00",
         "imro_determination_limit": "2026-06-22T23:59:59-07:00",
@@ -76,7 +80,10 @@ def test_the_response_needed_clock_needs_its_date(coordinator):
     case.response_needed_by = date(2026, 3, 20)
     case.save()
     clocks_start(case=case, trigger="response_needed")
-    assert dues(case) == {"response_needed": "2026-03-20T23:59:59-07:00"}
+    assert dues(case) == {
+        "authorization_decision": "2026-03-16T23:59:59-07:00",  # started at intake
+        "response_needed": "2026-03-20T23:59:59-07:00",
+    }
 
 
 @pytest.mark.django_db
@@ -86,9 +93,9 @@ def test_a_determination_on_time_is_met_and_a_late_one_missed(coordinator):
         clocks_start(case=case, trigger="imro_receipt", at=local(2026, 3, 2, 9))
     clocks_stop(case=on_time, trigger="determination_received", at=local(2026, 3, 9, 23, 59))
     clocks_stop(case=late, trigger="determination_received", at=local(2026, 3, 10, 0, 0))
-    assert Clock.objects.get(case=on_time).status == ClockStatus.MET
-    assert Clock.objects.get(case=late).status == ClockStatus.MISSED
-    assert Clock.objects.get(case=late).next_alert_at is None
+    assert Clock.objects.get(case=on_time, name="imro_determination").status == ClockStatus.MET
+    assert Clock.objects.get(case=late, name="imro_determination").status == ClockStatus.MISSED
+    assert Clock.objects.get(case=late, name="imro_determination").next_alert_at is None
 
 
 @pytest.mark.django_db
@@ -106,7 +113,9 @@ def test_withdrawal_cancels_running_clocks(coordinator):
     case = make_case(owner=coordinator)
     clocks_start(case=case, trigger="imro_receipt", at=local(2026, 3, 2, 9))
     clocks_cancel(case=case, reason="withdrawn")
-    assert Clock.objects.get(case=case).status == ClockStatus.CANCELLED
+    assert set(Clock.objects.filter(case=case).values_list("status", flat=True)) == {
+        ClockStatus.CANCELLED
+    }
 
 
 @pytest.mark.django_db
@@ -135,4 +144,6 @@ def test_a_changed_review_type_cancels_and_starts_clocks(coordinator):
         "imro_determination": "2026-03-03T10:00:00-08:00",
         "appeal_resolution": "2026-03-05T09:00:00-08:00",
     }
-    assert Clock.objects.filter(case=case, status="cancelled").count() == 1
+    # The standard clocks go: the IMRO one and the plan's pre-service decision clock.
+    cancelled = Clock.objects.filter(case=case, status="cancelled").values_list("name", flat=True)
+    assert sorted(cancelled) == ["authorization_decision", "imro_determination"]

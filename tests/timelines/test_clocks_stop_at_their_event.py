@@ -19,7 +19,7 @@ from cases.services.determination import determination_record, determination_sig
 from cases.services.letters import letter_mailed_confirm, letter_send
 from cases.services.review import review_record
 from reviewers.models import Assignment, Specialist, Specialty, Submission
-from tests.support.cases import PLAN, case_at, ensure_letter_templates, frozen, open_case
+from tests.support.cases import PLAN, ensure_letter_templates, open_case
 from tests.support.factories import PRACTITIONER_EMAIL, PRACTITIONER_NPI, QUALIFICATIONS
 from tests.support.files import pdf_bytes, upload, use_private_storage
 from timelines.models import Clock, ClockAlert, ClockStatus
@@ -156,30 +156,6 @@ def test_each_event_stops_its_clocks_and_no_sweep_alerts_on_them(
         case_close(case=Case.objects.get(pk=case.pk), actor=coordinator)
     assert not Clock.objects.filter(case=case, status=ClockStatus.RUNNING).exists()
     sweep_past(list(Clock.objects.filter(case=case)))
-    assert not ClockAlert.objects.filter(clock__case=case).exists()
-
-
-def test_closing_cancels_a_clock_whose_stop_event_never_came(
-    coordinator, cmo, django_capture_on_commit_callbacks
-):
-    # The decision builder moves the case to submitted without an IMRO receipt, so the
-    # internal file-assembly clock never sees its stop event.
-    with frozen():
-        case = case_at("decided", owner=coordinator, decider=cmo, review_type="retrospective")
-        with django_capture_on_commit_callbacks(execute=True):
-            member = letter_send(case=case, party="member", actor=coordinator)
-            letter_send(case=case, party="practitioner", actor=coordinator)
-            letter_mailed_confirm(letter=member, actor=coordinator)
-        case_resolve(case=Case.objects.get(pk=case.pk), actor=cmo)
-        tar_bundle_build(case=case, actor=coordinator)
-        tar_attachment_confirm(case=case, actor=coordinator, tar_number=case.tar_number)
-        stray = Clock.objects.get(case=case, name="file_assembly")
-        assert stray.is_running
-        case_close(case=Case.objects.get(pk=case.pk), actor=coordinator)
-    stray.refresh_from_db()
-    assert stray.status == ClockStatus.CANCELLED
-    assert stray.events.filter(kind="cancelled", data__reason="case closed").exists()
-    sweep_past([stray])
     assert not ClockAlert.objects.filter(clock__case=case).exists()
 
 

@@ -1,5 +1,7 @@
 """The CMO decides the 24-hour extension on the case page and in Awaiting me (R-DL-5)."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -7,10 +9,11 @@ from django.utils.html import strip_tags
 
 from cases.models import CaseEvent
 from imr.errors import Refused
+from tests.support.cases import Walk
 from tests.support.personas import client_for
 from tests.timelines.conftest import local, make_case
 from timelines.models import Clock, ClockEvent
-from timelines.services import clocks_start, extension_decline, extension_grant
+from timelines.services import extension_decline, extension_grant
 
 PLAN_RECEIPT = local(2026, 3, 7, 10, 0)
 NOW = local(2026, 3, 7, 20, 0)
@@ -18,10 +21,15 @@ IMRO_RECEIPT = local(2026, 3, 7, 12, 0)
 
 
 def expedited_case(owner, *, imro_received_at=IMRO_RECEIPT):
-    case = make_case(owner=owner, review_type="expedited", received_at=PLAN_RECEIPT)
-    clocks_start(case=case, trigger="plan_receipt")
-    clocks_start(case=case, trigger="imro_receipt", at=imro_received_at)
-    return case
+    """Submitted through the services; the IMRO receives the file at imro_received_at."""
+    walk = Walk(approved=timedelta(hours=1), submitted=imro_received_at - PLAN_RECEIPT)
+    return make_case(
+        owner=owner,
+        review_type="expedited",
+        received_at=PLAN_RECEIPT,
+        status="submitted",
+        walk=walk,
+    )
 
 
 def page(user, case) -> str:

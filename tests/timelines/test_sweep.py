@@ -59,7 +59,7 @@ def test_a_sweep_run_twice_warns_once_then_breaches_once(
     assert [n.recipient for n in warnings] == [coordinator]
     assert sorted(n.recipient.username for n in breaches) == ["cmo", "coordinator"]
     assert len(mail.outbox) == 3
-    assert Clock.objects.get(case=case).next_alert_at is None
+    assert Clock.objects.get(case=case, name="imro_determination").next_alert_at is None
 
 
 @pytest.mark.django_db

@@ -35,8 +35,9 @@ def test_a_full_sweep_older_than_26_hours_is_not_ok(administrator):
 
 @pytest.mark.django_db
 def test_no_sweep_yet_is_healthy_until_a_sweep_is_owed(client, coordinator):
-    case = make_case(owner=coordinator)
-    clocks_start(case=case, trigger="imro_receipt", at=timezone.now() - timedelta(hours=1))
+    received = timezone.now() - timedelta(hours=1)
+    case = make_case(owner=coordinator, received_at=received)
+    clocks_start(case=case, trigger="imro_receipt", at=received)
     assert client.get(reverse("healthz")).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(hours=30), tick=False):
         assert client.get(reverse("healthz")).status_code == 503

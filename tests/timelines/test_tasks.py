@@ -44,10 +44,12 @@ def test_beat_runs_the_hour_sweep_every_five_minutes_and_the_full_sweep_nightly(
 
 @pytest.mark.django_db
 def test_the_nightly_task_sweeps_and_sends_the_digest(coordinator, cmo):
-    case = make_case(owner=coordinator)
-    clocks_start(case=case, trigger="imro_receipt", at=timezone.now() - timedelta(days=20))
+    received = timezone.now() - timedelta(days=20)
+    case = make_case(owner=coordinator, received_at=received)
+    clocks_start(case=case, trigger="imro_receipt", at=received)
     result = sweep_all_clocks.apply().get()
-    assert result["breached"] == 1
+    # The IMRO clock and the plan's 14-day pre-service decision clock are both past due.
+    assert result["breached"] == 2
     assert ClockAlert.objects.filter(clock__case=case, level="due_passed").exists()
 
 
