@@ -156,6 +156,10 @@ class LocalDateTimeWidget(forms.MultiWidget):
         super().__init__(widgets)
         self.readings: list[Reading] = []
 
+    def id_for_label(self, id_: str) -> str:
+        """The field's label names the time input (MultiWidget labels nothing by default)."""
+        return f"{id_}_0" if id_ else ""
+
     def decompress(self, value: object) -> list[object]:
         if isinstance(value, datetime):
             local = value.astimezone(plan_zone()) if value.tzinfo else value
