@@ -24,6 +24,7 @@ from reviewers import services
 from reviewers.models import Imro, Specialist, Specialty
 from tests.support.cases import approve, open_case
 from tests.support.factories import MemberFactory, PractitionerFactory
+from tests.support.files import use_private_storage
 from tests.support.personas import make_user
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -68,13 +69,7 @@ def frozen_now():
 
 @pytest.fixture(autouse=True)
 def private_documents(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None},
-        },
-    }
+    use_private_storage(settings, tmp_path)
 
 
 def make_case(*, owner, specialty: str = "Cardiology", complete: bool = True, **extra) -> Case:

@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from cases.models import Case, Status
-from cases.services import case_transition, referral_approve
+from cases.models import Case
 from cases.services.case import case_withdraw
 from cases.services.closure import (
     case_close,
@@ -18,12 +17,17 @@ from cases.services.closure import (
 from cases.services.determination import determination_record, determination_sign
 from cases.services.letters import letter_mailed_confirm, letter_send
 from cases.services.review import review_record
-from reviewers.models import Assignment, Specialist, Specialty, Submission
-from tests.support.cases import PLAN, ensure_letter_templates, open_case
+from tests.support.cases import (
+    PLAN,
+    RECEIVED_AT_PLAN,
+    Walk,
+    case_at,
+    ensure_letter_templates,
+)
 from tests.support.factories import PRACTITIONER_EMAIL, PRACTITIONER_NPI, QUALIFICATIONS
 from tests.support.files import pdf_bytes, upload, use_private_storage
 from timelines.models import Clock, ClockAlert, ClockStatus
-from timelines.services import clocks_start, sweep
+from timelines.services import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -42,44 +46,22 @@ def private_storage(settings, tmp_path):
 
 
 def submitted_expedited_case(coordinator, cmo) -> Case:
-    """Intake, approval and IMRO receipt through the services; the assignment and the
-    submission row directly (the submission gates have their own tests)."""
+    """Intake, approval, assignment, attestation and the file sent, all through the
+    services (tests/support): the IMRO receives it at IMRO_RECEIPT."""
     ensure_letter_templates()
-    with at(1, 9):
-        case = open_case(
-            coordinator,
-            review_type="expedited",
-            expedited_criterion="imminent_threat",
-            response_needed_by=None,
-        )
-        practitioner = case.treating_practitioner
-        practitioner.email, practitioner.npi = PRACTITIONER_EMAIL, PRACTITIONER_NPI
-        practitioner.address = "100 Clinic Road\nSanta Rosa, CA 95401"
-        practitioner.save()
-        referral_approve(case=case, actor=cmo)
-    with at(1, 12):
-        case = case_transition(case=Case.objects.get(pk=case.pk), to=Status.SUBMITTED, actor=cmo)
-        specialist = Specialist.objects.create(
-            name="Dr. Stopwatch Reviewer",
-            specialty=Specialty.objects.get_or_create(name="Dermatology")[0],
-            license_state="CA",
-            license_number="A54321",
-            license_expires=datetime(2099, 1, 1).date(),
-            qualifications=QUALIFICATIONS,
-        )
-        assignment = Assignment.objects.create(
-            case=case, specialist=specialist, assigned_by=coordinator, assigned_at=IMRO_RECEIPT
-        )
-        Submission.objects.create(
-            case=case,
-            assignment=assignment,
-            submitted_by=coordinator,
-            submitted_at=IMRO_RECEIPT,
-            imro_received_at=IMRO_RECEIPT,
-            delivery_channel="portal",
-            review_type="expedited",
-        )
-        clocks_start(case=case, trigger="imro_receipt", at=IMRO_RECEIPT, actor=coordinator)
+    case = case_at(
+        "submitted",
+        owner=coordinator,
+        decider=cmo,
+        walk=Walk(approved=timedelta(hours=1), submitted=IMRO_RECEIPT - RECEIVED_AT_PLAN),
+        review_type="expedited",
+        expedited_criterion="imminent_threat",
+        expedited_determined_by="treating_physician",
+    )
+    practitioner = case.treating_practitioner
+    practitioner.email, practitioner.npi = PRACTITIONER_EMAIL, PRACTITIONER_NPI
+    practitioner.address = "100 Clinic Road\nSanta Rosa, CA 95401"
+    practitioner.save()
     return case
 
 
