@@ -73,11 +73,14 @@ CLOCK_NAMES: tuple[str, ...] = tuple(dict.fromkeys(row.name for row in RULES))
 IDENTITY_COLUMNS = ("case_id", "tar_number", "internal_patient_id", "review_type", "origin")
 IDENTITY_COLUMNS += ("status",)
 
+# Written as the file's first line as is (not quoted), with no comma in it, so a reader
+# that skips "#" lines (pandas comment="#", many audit tools) sees the header next, and
+# one that does not sees a one-cell row.
 HEADER_COMMENT = (
-    "# IMR Desk audit universe (R-RPT-5). Case identifiers only (case id, TAR number, "
-    "internal patient identifier): no member name, CIN, date of birth or address. "
+    "# IMR Desk audit universe (R-RPT-5). Case identifiers only (case id; TAR number; "
+    "internal patient identifier): no member name; CIN; date of birth or address. "
     "Cases received at the plan {date_from} to {date_to} inclusive ({zone}); each date "
-    "in {zone} and in UTC. Columns: docs/reports.md, Audit universe."
+    "in {zone} and in UTC. Columns: docs/reports.md section Audit universe."
 )
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
@@ -246,7 +249,8 @@ def universe_csv(rows: Iterable[Mapping[str, object]], *, date_from: date, date_
     zone = _plan_zone()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([HEADER_COMMENT.format(date_from=date_from, date_to=date_to, zone=zone.key)])
+    buffer.write(HEADER_COMMENT.format(date_from=date_from, date_to=date_to, zone=zone.key))
+    buffer.write("\r\n")
     columns = universe_columns()
     writer.writerow(columns)
     for row in rows:
