@@ -216,6 +216,7 @@ def test_the_file_says_what_it_holds_and_carries_no_member_phi(walked):
     with at(2026, 12, 1, 9):
         body = universe_csv(universe_rows(**RANGE), **RANGE)
     comment, rows = _csv_rows(body)
+    assert len(rows) == 3
     assert comment.startswith("# IMR Desk audit universe (R-RPT-5)")
     assert "no member name; CIN; date of birth or address" in comment
     assert "," not in comment
