@@ -122,7 +122,7 @@ def _current_determination() -> Subquery:
     )
 
 
-def _notice_sent(party: str) -> Subquery:
+def _notice_sent(party: str) -> Coalesce:
     """When the party's letter on the current determination counts as sent: mailed for
     post, sent for e-mail (Letter.notified_at)."""
     letters = Letter.objects.filter(
