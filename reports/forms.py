@@ -66,3 +66,27 @@ class ReportForm(forms.Form):
         except Refused as refused:
             raise forms.ValidationError(str(refused)) from None
         return cleaned
+
+
+class UniverseForm(forms.Form):
+    """The audit universe's range: receipt at the plan, local dates, both inclusive."""
+
+    date_from = forms.DateField(
+        label="Received at the plan from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="to (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "universe_%s")
+        super().__init__(*args, **kwargs)
+        start, end = last_twelve_months()
+        self.fields["date_from"].initial = start
+        self.fields["date_to"].initial = end
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        if not self.errors and cleaned["date_to"] < cleaned["date_from"]:
+            raise forms.ValidationError("The end of the range is before its start.")
+        return cleaned

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.report, name="report"),
     path("quac.zip", views.report_csv, name="csv"),
     path("quac.pdf", views.report_pdf_download, name="pdf"),
+    path("audit-universe.csv", views.universe_download, name="universe"),
 ]

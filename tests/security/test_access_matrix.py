@@ -80,6 +80,7 @@ PORTAL_NAMES = {
 REGISTRY_NAMES = {"reviewers:staff_registry", "api-imros", "api-imro", "api-specialists"}
 REGISTRY_NAMES |= {"api-specialist"}
 REPORT_NAMES = {"reports:report", "reports:csv", "reports:pdf", "reports-quac"}
+REPORT_NAMES |= {"reports:universe"}
 ANY_USER_NAMES = {
     "home",
     "logout",
@@ -151,6 +152,12 @@ CAPABILITY_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
         for method in ("GET", "POST")
     },
 }
+# Routes that need every capability listed, not one of them, with the reason.
+ALL_CAPABILITIES_NEEDED: dict[str, set[str]] = {
+    # The audit universe carries TAR numbers and internal identifiers (R-RPT-5): reports
+    # and PHI access together, the CMO and Administrators, not QUAC.
+    "reports:universe": {"view_reports", "view_phi"},
+}
 # Outcomes that are not "ok" for a user who may use the URL, with the reason.
 OK_EXCEPTIONS: dict[str, set[int]] = {
     # The preview of a resolved case's letter is refused with a message on the case page.
@@ -166,6 +173,7 @@ OK_EXCEPTIONS: dict[str, set[int]] = {
     "reports-quac": {400},
     "reports:csv": {400},
     "reports:pdf": {400},
+    "reports:universe": {400},
     # A signed-in user who opens the login page is sent on to their home page.
     "login": {200, 302},
     # The search form answers with a 303 to the list (See Other: GET it).
@@ -266,6 +274,8 @@ def expected(route: Route, method: str, role: str, *, variant: str, case_index: 
         return "login"
     need = required(route, method)
     lacks = need is not None and not need & CAPABILITIES[role]
+    if route.name in ALL_CAPABILITIES_NEEDED:
+        lacks = not ALL_CAPABILITIES_NEEDED[route.name] <= CAPABILITIES[role]
     if method not in ALLOWED_METHODS[route.name]:
         # DRF checks permission classes before the method: either refusal is right.
         return "403|405" if lacks else "405"

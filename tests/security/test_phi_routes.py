@@ -60,6 +60,8 @@ NO_PHI: dict[str, str] = {
     "reports:csv": "de-identified aggregates for QUAC",
     "reports:pdf": "de-identified aggregates for QUAC",
     "reports-quac": "de-identified aggregates for QUAC",
+    "reports:universe": "case and TAR numbers, internal identifiers, dates and clock results; "
+    "no member identity (like cases:audited_dates)",
     "api-schema": "the API description",
     "api-docs": "the API description",
     "api-not-found": "a 404 problem document",
