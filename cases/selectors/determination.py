@@ -32,6 +32,10 @@ class PartyLetter:
         return LetterChannel(self.channel).label
 
 
+# The outcome that follows each reviewer recommendation, as the record form suggests it.
+_OUTCOME_FOLLOWING = {"uphold": "deny", "overturn": "approve", "modify": "modify"}
+
+
 @dataclass
 class DecisionPanel:
     case: Case
@@ -48,6 +52,17 @@ class DecisionPanel:
     bundles: list[TarBundle] = field(default_factory=list)
     attachment: TarAttachment | None = None
     close_problems: list[str] = field(default_factory=list)
+
+    @property
+    def suggested_outcome(self) -> str:
+        """What the record form starts on: the draft's outcome, else the outcome that
+        follows the reviewer's recommendation (uphold → deny, overturn → approve,
+        modify → modify), so the CMO changes it only to depart from the reviewer."""
+        if self.draft is not None:
+            return self.draft.outcome
+        if self.review is not None:
+            return _OUTCOME_FOLLOWING.get(self.review.recommendation, "")
+        return ""
 
     @property
     def shown(self) -> bool:
