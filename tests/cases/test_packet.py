@@ -105,6 +105,8 @@ def test_the_index_gives_each_documents_starting_page(case, coordinator):
     assert pages[history_divider + 1].startswith("SECOND DOC")
     assert pages[clinical_divider + 1].startswith("FIRST DOC A")
     index = " ".join(pages[0].split())
+    # A one-page document counts 2 pages: the header says the divider is included.
+    assert "Pages, with its divider" in index and "Divider on page" in index
     assert re.search(rf"Medical history 1 .*? 2 {history_divider + 1}\b", index), index
     assert re.search(rf"Clinical data 1 .*? 4 {clinical_divider + 1}\b", index), index
 
