@@ -81,7 +81,9 @@ def test_the_cmo_extends_on_the_case_page_and_the_practitioner_downloads(
     card = chief.locator("[data-extension='open']")
     expect(card).to_contain_text("Due now")
     snap(chief, "case-page-extension-offered")
-    card.get_by_label(re.compile("^Reason")).fill("The reviewer needs the cardiology consult notes.")
+    card.get_by_label(re.compile("^Reason")).fill(
+        "The reviewer needs the cardiology consult notes."
+    )
     card.get_by_role("button", name="Grant the 24-hour extension").click()
     expect(
         chief.get_by_text(re.compile("Extended once on .* no further extension"))
