@@ -146,3 +146,24 @@ def test_sweep_clocks_json_is_json_under_the_embedded_settings(tmp_path):
     mail = list((tmp_path / "mail").iterdir())
     assert mail, "the sweep's e-mails were written under var/mail/"
     assert all("Subject:" in message.read_text() for message in mail)
+
+
+@pytest.mark.django_db
+def test_prepare_run_prints_only_the_logins_block_and_where_mail_goes(tmp_path, capsys, settings):
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    # Each override drops SETTINGS_MODULE, which seed_demo checks: set it last.
+    settings.SETTINGS_MODULE = "imr.settings.test"
+    call_command("prepare_run")
+    first = capsys.readouterr()
+    call_command("prepare_run")
+    again = capsys.readouterr()
+    assert first.out.startswith("Empty database: loading synthetic demo data.")
+    assert "passwords shown once" in first.out
+    assert first.out.rstrip().endswith(f"written as files to {tmp_path / 'mail'}/")
+    assert "==> migrating the database" in first.err
+    assert "Static files collected." in first.err
+    assert "Static files unchanged: collectstatic skipped." in again.err
+    assert "passwords were shown at the first start" in again.out
+    assert "demo-" not in again.out.replace("demo.", "").replace("DEMO-", "")
