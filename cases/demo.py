@@ -73,8 +73,12 @@ def demo_cases_seed() -> list[Case]:
             review_type=review_type,
             received_at_plan=received,  # type: ignore[arg-type]
             circumstances=list(fields.pop("circumstances", [2])),  # type: ignore[arg-type]
-            services=[ServiceLine("33274", "Implant of a leadless heart pacemaker")],
-            diagnosis_codes=["I49.5"],
+            services=list(
+                fields.pop(
+                    "services", [ServiceLine("33274", "Implant of a leadless heart pacemaker")]
+                )  # type: ignore[arg-type]
+            ),
+            diagnosis_codes=list(fields.pop("diagnosis_codes", ["I49.5"])),  # type: ignore[arg-type]
             questions=list(
                 fields.pop(
                     "questions",
@@ -84,7 +88,12 @@ def demo_cases_seed() -> list[Case]:
             response_needed_by=(now + timedelta(days=10)).date(),
             relevant_information="Synthetic summary of the request (demonstration).",
             practitioner_information="Synthetic letter of medical necessity (demonstration).",
-            medical_history="Synthetic history: sick sinus syndrome since 2020 (demonstration).",
+            medical_history=str(
+                fields.pop(
+                    "medical_history",
+                    "Synthetic history: sick sinus syndrome since 2020 (demonstration).",
+                )
+            ),
             clinical_data="",
             **fields,  # type: ignore[arg-type]
         )
@@ -163,6 +172,21 @@ def demo_cases_seed() -> list[Case]:
         received_at=now - timedelta(hours=3),
     )
     cases.append(reviewed)
+    # 8. A knee case, approved and complete: the coordinator assigns it to the
+    # orthopaedic reviewer (demo.reviewer.ortho), who then sees it in the portal.
+    knee = open_(
+        0,
+        "DEMO-1008",
+        "standard",
+        specialty="Orthopaedic Surgery",
+        services=[ServiceLine("29881", "Arthroscopic knee surgery to trim a torn meniscus")],
+        diagnosis_codes=["M23.221"],
+        questions=["Is arthroscopic partial meniscectomy medically necessary for this knee?"],
+        medical_history="Synthetic history: right knee locking since 2025 (demonstration).",
+    )
+    referral_approve(case=knee, actor=cmo)
+    _clinical_note(knee, coordinator)
+    cases.append(knee)
     return cases
 
 

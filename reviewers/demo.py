@@ -2,9 +2,12 @@
 
 Obviously fake organizations and people, with dates relative to today so the demo
 stays current: two IMROs under contract, five eligible specialists and one whose
-license has lapsed, to show an ineligible reviewer and the reason.
+license has lapsed, to show an ineligible reviewer and the reason. Every eligible
+specialist has a reviewer login (DEMO_REVIEWER_LOGINS), so a demo case of any registry
+specialty can reach the reviewer portal with a case-matched reviewer.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,9 +15,21 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cases.models import Case
 from reviewers.models import Imro, Specialist, Specialty
+from reviewers.selectors import specialty_for_case
 
 DEMO_REVIEWER_USERNAME = "demo.reviewer"
+
+# Reviewer login, first and last name, the demo specialist it signs in as. One per
+# eligible specialist; the lapsed one shares its sub-specialty with the first.
+DEMO_REVIEWER_LOGINS: list[tuple[str, str, str, str]] = [
+    (DEMO_REVIEWER_USERNAME, "Riley", "Reviewer (demo)", "Dr. Ada Example (demo)"),
+    ("demo.reviewer.oncology", "Ben", "Placeholder (demo)", "Dr. Ben Placeholder (demo)"),
+    ("demo.reviewer.ortho", "Cleo", "Testcase (demo)", "Dr. Cleo Testcase (demo)"),
+    ("demo.reviewer.intcardio", "Dev", "Fictional (demo)", "Dr. Dev Fictional (demo)"),
+    ("demo.reviewer.neuro", "Eve", "Sampleton (demo)", "Dr. Eve Sampleton (demo)"),
+]
 
 _IMROS = [
     ("Example Review Partners (demo)", "Dana Demo", "reviews@imro-one.example.invalid", "350.00"),
@@ -122,10 +137,46 @@ def demo_registry_seed() -> None:
 
 
 def _link_demo_reviewer() -> None:
-    user = get_user_model().objects.filter(username=DEMO_REVIEWER_USERNAME).first()
-    if user is None or Specialist.objects.filter(user=user).exists():
-        return
-    specialist = Specialist.objects.filter(name=_SPECIALISTS[0][0], user=None).first()
-    if specialist is not None:
-        specialist.user = user
-        specialist.save(update_fields=["user"])
+    """Link each demo reviewer login that exists to its specialist (once)."""
+    User = get_user_model()
+    for username, _, _, specialist_name in DEMO_REVIEWER_LOGINS:
+        user = User.objects.filter(username=username).first()
+        if user is None or Specialist.objects.filter(user=user).exists():
+            continue
+        specialist = Specialist.objects.filter(name=specialist_name, user=None).first()
+        if specialist is not None:
+            specialist.user = user
+            specialist.save(update_fields=["user"])
+
+
+@dataclass(frozen=True)
+class DemoReviewerFit:
+    """A demo reviewer login, its specialty, and the demo cases of that specialty."""
+
+    username: str
+    specialty: str
+    tar_numbers: list[str]
+
+
+def demo_reviewer_fits() -> list[DemoReviewerFit]:
+    """For each linked demo reviewer login: the demo cases whose specialty it matches.
+
+    Matched as the suggestions match (reviewers.selectors.specialty_for_case): the
+    case's specialty names the reviewer's board or sub-specialty.
+    """
+    cases = list(Case.objects.filter(tar_number__startswith="DEMO-").order_by("tar_number"))
+    case_specialty = {case.tar_number: specialty_for_case(case) for case in cases}
+    fits = []
+    for username, _, _, _ in DEMO_REVIEWER_LOGINS:
+        specialist = (
+            Specialist.objects.select_related("specialty", "subspecialty")
+            .filter(user__username=username)
+            .first()
+        )
+        if specialist is None:
+            continue
+        own = {specialist.specialty_id, specialist.subspecialty_id} - {None}
+        label = (specialist.subspecialty or specialist.specialty).name
+        tars = [tar for tar, found in case_specialty.items() if found and found.pk in own]
+        fits.append(DemoReviewerFit(username=username, specialty=label, tar_numbers=tars))
+    return fits

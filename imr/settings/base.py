@@ -195,7 +195,18 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25, minimum=1) * 1024 * 1024
 TAR_BUNDLE_DIR = env_path("TAR_BUNDLE_DIR", VAR_DIR / "tar-bundles")
 FILE_UPLOAD_PERMISSIONS = 0o600
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The embedded setup (no DATABASE_URL: SQLite under var/) writes each e-mail to a file
+# under var/mail/, so nothing floods bin/run's console and management commands keep
+# stdout to themselves (`sweep_clocks --json` prints JSON only). With a DATABASE_URL and
+# no EMAIL_BACKEND, e-mails go to the console as before; production.py sends by SMTP.
+EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if EMBEDDED
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -113,3 +113,11 @@ def test_two_beats_run_with_the_locking_scheduler(services):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["redbeat.RedBeatScheduler", "imr:beat:lock", "150", "None"]
+
+
+def test_gunicorn_runs_threaded_workers(services):
+    # A sync worker is held by one idle keep-alive connection until its 30 s timeout.
+    command = _command(services["web"])
+    assert _option(command, "--worker-class") == ["gthread"]
+    (threads,) = _option(command, "--threads")
+    assert int(threads) >= 2

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -58,7 +59,7 @@ def test_it_loads_cases_in_several_states_with_running_clocks():
 
     assert running.filter(due_at__lt=timezone.now()).exists(), "a demo clock is overdue"
     call_command("seed_demo")
-    assert Case.objects.count() == 7
+    assert Case.objects.count() == 8
 
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -93,3 +94,51 @@ def test_if_empty_does_nothing_when_users_exist(coordinator, capsys):
     call_command("seed_demo", if_empty=True)
     assert capsys.readouterr().out == ""
     assert not get_user_model().objects.filter(username="demo.cmo").exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_specialty_has_a_reviewer_login_and_the_block_names_its_cases(capsys):
+    from cases.models import Case
+    from reviewers.models import Specialist
+    from reviewers.selectors import reviewer_suggestions
+
+    call_command("seed_demo", password="demo-password-for-tests")
+    out = capsys.readouterr().out
+    specialties = {
+        name
+        for pair in Specialist.objects.values_list("specialty__name", "subspecialty__name")
+        for name in pair
+    }
+    with_login = {
+        name
+        for pair in Specialist.objects.exclude(user=None).values_list(
+            "specialty__name", "subspecialty__name"
+        )
+        for name in pair
+    }
+    assert specialties == with_login
+    for specialist in Specialist.objects.exclude(user=None):
+        assert specialist.user.check_password("demo-password-for-tests")
+        assert specialist.user.groups.filter(name="IMRO reviewer").exists()
+
+    # The knee case's first suggestion is the orthopaedic reviewer, who can sign in.
+    knee = Case.objects.get(tar_number="DEMO-1008")
+    first = reviewer_suggestions(knee)[0]
+    assert first.specialist.user.username == "demo.reviewer.ortho"
+    block = out[out.index("Which reviewer fits") :]
+    assert re.search(r"demo\.reviewer\.ortho\s+Orthopaedic Sports Medicine\s+DEMO-1008", block)
+    assert re.search(r"demo\.reviewer\s+Cardiovascular Disease\s+DEMO-1001", block)
+    assert "seed_demo --reset-passwords" in block
+    assert out.rstrip().endswith("=" * 72), "the logins block comes last"
+
+
+@pytest.mark.django_db
+def test_show_logins_prints_the_usernames_without_passwords(capsys):
+    call_command("seed_demo", password="demo-password-for-tests")
+    capsys.readouterr()
+    call_command("seed_demo", show_logins=True)
+    out = capsys.readouterr().out
+    assert "demo-password-for-tests" not in out
+    for username, _, _, _ in DEMO_USERS:
+        assert username in out
+    assert "DEMO-1008" in out

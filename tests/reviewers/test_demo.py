@@ -29,3 +29,17 @@ def test_it_seeds_two_imros_and_six_specialists_once():
 def test_it_runs_without_the_demo_reviewer_account():
     demo_registry_seed()
     assert not Specialist.objects.exclude(user=None).exists()
+
+
+@pytest.mark.django_db
+def test_each_demo_reviewer_login_is_linked_to_its_own_specialist():
+    from reviewers.demo import DEMO_REVIEWER_LOGINS
+
+    users = [make_user(username, Role.IMRO_REVIEWER) for username, _, _, _ in DEMO_REVIEWER_LOGINS]
+    demo_registry_seed()
+    linked = {s.user.username: s.name for s in Specialist.objects.exclude(user=None)}
+    assert linked == {username: name for username, _, _, name in DEMO_REVIEWER_LOGINS}
+    assert len(users) == 5
+    assert Specialist.objects.get(user__username="demo.reviewer.ortho").specialty.name == (
+        "Orthopaedic Surgery"
+    )
