@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.management.base import CommandError
+
 from cases.models import Circumstance, ReviewType
 from imr.errors import Refused
 from timelines.calendar import plan_zone
@@ -93,3 +95,11 @@ class ReportParams:
         text = f"IMRO receipt {self.date_from:%Y-%m-%d} to {self.date_to:%Y-%m-%d}"
         labels = self.filter_labels()
         return f"{text}; {'; '.join(labels)}" if labels else text
+
+
+def command_day(text: str) -> date:
+    """A `--from`/`--to` argument of the report commands, as a date (YYYY-MM-DD)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD).") from None

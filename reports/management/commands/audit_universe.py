@@ -4,20 +4,13 @@ Writes the audit universe (R-RPT-5) of the cases received at the plan in the ran
 with --validate lists every impossible order or missing date, failing when there is one.
 """
 
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from imr.errors import Refused
+from reports.params import command_day
 from reports.universe import universe_csv, universe_problems, universe_rows
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD).") from None
 
 
 class Command(BaseCommand):
@@ -39,7 +32,10 @@ class Command(BaseCommand):
             raise CommandError("Give --output FILE.csv, --validate, or both.")
         if output is not None and not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
-        date_from, date_to = _day(str(options["date_from"])), _day(str(options["date_to"]))
+        date_from, date_to = (
+            command_day(str(options["date_from"])),
+            command_day(str(options["date_to"])),
+        )
         try:
             rows = universe_rows(date_from=date_from, date_to=date_to)
         except Refused as refused:

@@ -4,7 +4,6 @@ Produces the de-identified QUAC report for a meeting packet (R-RPT-2) and record
 run in the saved-report history (no user: "quac_report command").
 """
 
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,15 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from imr.errors import Refused
 from reports.exports import report_csv_zip, report_pdf
 from reports.models import ReportFormat, ReportSource
-from reports.params import ReportParams
+from reports.params import ReportParams, command_day
 from reports.services import report_pull
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD).") from None
 
 
 class Command(BaseCommand):
@@ -42,8 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"The folder {output.parent} does not exist.")
         try:
             params = ReportParams(
-                date_from=_day(str(options["date_from"])),
-                date_to=_day(str(options["date_to"])),
+                date_from=command_day(str(options["date_from"])),
+                date_to=command_day(str(options["date_to"])),
                 review_type=str(options["review_type"]),
                 circumstance=options["circumstance"],  # type: ignore[arg-type]
                 specialty=str(options["specialty"]),
