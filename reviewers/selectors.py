@@ -348,6 +348,9 @@ class PortalListItem:
     review_type: str
     reviewer: str
     state: str
+    # The reviewer's own deadline: the earliest running IMRO clock, and how it stands.
+    due_at: datetime | None = None
+    due_flag: str = ""  # "overdue", "today" or ""
 
 
 def portal_case_list(user: AbstractBaseUser) -> list[PortalListItem]:
@@ -360,8 +363,27 @@ def portal_case_list(user: AbstractBaseUser) -> list[PortalListItem]:
     reviewed = set(
         Review.objects.filter(assignment__in=assignments).values_list("assignment_id", flat=True)
     )
+    due: dict[int, datetime] = {}
+    for case_id, due_at in (
+        Clock.objects.filter(
+            case_id__in=[a.case_id for a in assignments],
+            trigger="imro_receipt",
+            status="running",
+        )
+        .order_by("due_at")
+        .values_list("case_id", "due_at")
+    ):
+        due.setdefault(case_id, due_at)
+    now = timezone.now()
     items = []
     for a in assignments:
+        due_at = due.get(a.case_id) if a.pk in submitted and a.pk not in reviewed else None
+        flag = ""
+        if due_at is not None:
+            if due_at < now:
+                flag = "overdue"
+            elif timezone.localdate(due_at) == timezone.localdate(now):
+                flag = "today"
         if a.pk in reviewed:
             state = "Determination received"
         elif a.pk in submitted:
@@ -375,6 +397,8 @@ def portal_case_list(user: AbstractBaseUser) -> list[PortalListItem]:
                 review_type=a.case.get_review_type_display(),
                 reviewer=a.specialist.name,
                 state=state,
+                due_at=due_at,
+                due_flag=flag,
             )
         )
     return items
