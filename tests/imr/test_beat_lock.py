@@ -10,13 +10,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
+
+from tests.support.processes import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK_TIMEOUT = 3
@@ -40,15 +41,6 @@ def _beat(log: Path, *, prefix: str, queue: str) -> subprocess.Popen:
         return subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-
-
-def _wait_for(predicate, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _sent(log: Path) -> int:
@@ -86,18 +78,18 @@ def beats(tmp_path):
 def test_two_beats_schedule_each_run_once_and_the_standby_takes_over(beats):
     start, processes, queued = beats
     first = start("first")
-    assert _wait_for(lambda: _has_lock(first)), first.read_text()
+    assert wait_for(lambda: _has_lock(first)), first.read_text()
     second = start("second")
-    assert _wait_for(lambda: "beat: Starting" in second.read_text())
-    assert _wait_for(lambda: _sent(first) >= 5, 30), first.read_text()
+    assert wait_for(lambda: "beat: Starting" in second.read_text())
+    assert wait_for(lambda: _sent(first) >= 5, 30), first.read_text()
     # Both running: the first sends every second; the second waits for the lock.
     assert not _has_lock(second)
     assert _sent(second) == 0
-    assert _wait_for(lambda: queued() == _sent(first), 5)
+    assert wait_for(lambda: queued() == _sent(first), 5)
 
     os.killpg(processes[0].pid, signal.SIGKILL)  # no release: the lock must expire
     processes[0].wait(timeout=10)
     sent_by_first = _sent(first)
-    assert _wait_for(lambda: _has_lock(second), 30), second.read_text()
-    assert _wait_for(lambda: _sent(second) >= 2, 30), second.read_text()
-    assert _wait_for(lambda: queued() == sent_by_first + _sent(second), 5)
+    assert wait_for(lambda: _has_lock(second), 30), second.read_text()
+    assert wait_for(lambda: _sent(second) >= 2, 30), second.read_text()
+    assert wait_for(lambda: queued() == sent_by_first + _sent(second), 5)

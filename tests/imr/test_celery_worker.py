@@ -13,6 +13,7 @@ from django.db import connection
 
 from imr.celery import app
 from imr.models import Heartbeat
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,11 +54,7 @@ def worker(transactional_db, django_db_serialized_rollback):
         stderr=subprocess.STDOUT,
     )
     yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process)
 
 
 @pytest.mark.integration

@@ -9,7 +9,6 @@ claimed), and sends them once the lease is over. The worker runs with a 10-secon
 import os
 import subprocess
 import sys
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from django.utils import timezone
 from imr.celery import app
 from notifications.models import Notification
 from notifications.services import NotificationDraft, notifications_email, notifications_send_bulk
+from tests.support.processes import stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 10
@@ -56,20 +56,7 @@ def worker(transactional_db):
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def _wait_for(predicate, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+    stop(process)
 
 
 def _worker_ready(queue: str):
@@ -83,7 +70,7 @@ def _worker_ready(queue: str):
 
 @pytest.mark.integration
 def test_a_worker_retakes_a_dead_senders_claim_only_after_its_lease(worker, coordinator):
-    assert _wait_for(_worker_ready(worker)), "the worker did not start within 60 s"
+    assert wait_for(_worker_ready(worker)), "the worker did not start within 60 s"
 
     def drafts(prefix: str) -> list[NotificationDraft]:
         return [
@@ -118,13 +105,13 @@ def test_a_worker_retakes_a_dead_senders_claim_only_after_its_lease(worker, coor
     assert unsent.filter(pk__in=held).count() == 4  # claimed and held by the dead sender
 
     app.send_task("notifications.tasks.email_pending_notifications", queue=worker)
-    assert _wait_for(lambda: not unsent.filter(pk__in=never_claimed).exists())
+    assert wait_for(lambda: not unsent.filter(pk__in=never_claimed).exists())
     assert timezone.now() < claimed_at + timedelta(seconds=LEASE_SECONDS)
     assert unsent.filter(pk__in=held).count() == 4  # within the lease: not stolen
 
-    assert _wait_for(lambda: timezone.now() > claimed_at + timedelta(seconds=LEASE_SECONDS + 1))
+    assert wait_for(lambda: timezone.now() > claimed_at + timedelta(seconds=LEASE_SECONDS + 1))
     app.send_task("notifications.tasks.email_pending_notifications", queue=worker)
-    assert _wait_for(lambda: not unsent.exists())
+    assert wait_for(lambda: not unsent.exists())
     retaken = Notification.objects.filter(pk__in=held, emailed_at__gt=claimed_at)
     assert retaken.count() == 4
     assert all(

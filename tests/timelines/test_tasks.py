@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from django.utils import timezone
 from imr.celery import app
 from imr.roles import Role
 from tests.support.personas import make_user
+from tests.support.processes import stop, wait_for
 from tests.timelines.conftest import make_case
 from timelines.models import ClockAlert, SweepRun
 from timelines.services import clocks_start
@@ -73,14 +73,6 @@ def _celery(*args: str, queue: str) -> subprocess.Popen:
     )
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
 @pytest.fixture
 def worker(roles):
     queue = f"test-sweep-{uuid.uuid4().hex[:8]}"
@@ -89,16 +81,7 @@ def worker(roles):
         "--without-mingle", queue=queue,
     )  # fmt: skip
     yield queue
-    _stop(process)
-
-
-def _wait_for(predicate, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+    stop(process)
 
 
 def _expedited_case_past_due():
@@ -115,11 +98,11 @@ def test_a_worker_runs_the_sweep_task_against_redis_and_postgresql(worker):
     case = _expedited_case_past_due()
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     app.send_task("timelines.tasks.sweep_all_clocks", queue=worker)
-    breached = _wait_for(
+    breached = wait_for(
         lambda: ClockAlert.objects.filter(clock__case=case, level="due_passed").exists()
     )
     assert breached, "the worker did not sweep within 60 s"
-    assert _wait_for(lambda: SweepRun.objects.filter(scope="all").exists())
+    assert wait_for(lambda: SweepRun.objects.filter(scope="all").exists())
 
 
 @pytest.mark.integration
@@ -130,10 +113,10 @@ def test_beat_triggers_the_hour_sweep_on_a_worker(worker):
         "--schedule", str(settings.VAR_DIR / f"beat-{worker}"), queue=worker,
     )  # fmt: skip
     try:
-        breached = _wait_for(
+        breached = wait_for(
             lambda: ClockAlert.objects.filter(clock__case=case, level="due_passed").exists()
         )
     finally:
-        _stop(beat)
+        stop(beat)
     assert breached, "beat did not trigger a sweep within 60 s"
     assert ClockAlert.objects.filter(clock__case=case).count() == 3  # 6 h, 2 h, breach
