@@ -216,7 +216,12 @@ def submit(
 
 
 def receive_review(
-    case: Case, *, recommendation: str = "uphold", via_portal_by=None, walk: Walk = WALK
+    case: Case,
+    *,
+    recommendation: str = "uphold",
+    rationale: str = REVIEW_RATIONALE,
+    via_portal_by=None,
+    walk: Walk = WALK,
 ) -> Case:
     """The reviewer's written determination recorded: by UM staff at the walk's moment
     (received by e-mail), or, with `via_portal_by` (the reviewer's account), entered in
@@ -231,7 +236,7 @@ def receive_review(
         "case": case,
         "uploaded_file": upload("determination.pdf", pdf_bytes(["Written determination"])),
         "recommendation": recommendation,
-        "rationale": REVIEW_RATIONALE,
+        "rationale": rationale,
         "documents_reviewed": "All documents in the packet.",
         "reviewer_qualifications": specialist.qualifications,
     }
