@@ -12,9 +12,11 @@ c3    exped.  Oncology    Beacon  4      Mon 2026-02-02 08:00   20 h (1 bd)  mod
 c4    std.    Oncology    Beacon  2      Fri 2026-02-13 10:00  100 h (1 bd)  uphold    unsigned 600
 c5    retro.  Neurology   indep.  3      Mon 2026-03-02 09:00   50 h (2 bd)  overturn  approve  none
 c6    std.    Neurology   Acme    6      Fri 2026-03-20 09:00  no review yet                    500
-out   std.    Cardiology  Acme    5      Sat 2025-12-20 09:00   5 h          uphold    approve  500
+outside (out of the range): std., Cardiology, Acme, (5), Sat 2025-12-20 09:00, review after
+      5 h, uphold, approve (not following the reviewer), 500
 
 * c2: signed deny (not following the reviewer), then a signed amendment to approve.
+c3 approves what the reviewer would modify (not following it either).
 c4 crosses Presidents' Day (Mon 2026-02-16, a seeded holiday): Sat, Sun, holiday, Tue = 1.
 The cost is what case_submit records: Acme charges 500 for a standard review, Beacon 600
 for a standard and 900 for an expedited one; the independent specialist has no charge.
@@ -57,7 +59,7 @@ c6  received Tue 2026-03-17 09:00, approved Wed 03-18 10:00; no review yet
     date response needed    Thu 04-30                        running at NOW   not overdue
     file assembly (internal) 3 bd: Thu 03-19 … Mon 03-23     sent 03-20       met
     IMRO determination      5 bd: Mon 03-23 … Fri 03-27      running at NOW   overdue
-out received Wed 2025-12-17 09:00, approved Wed 12-17 12:00, resolved Fri 2026-01-02 10:00
+out.  received Wed 2025-12-17 09:00, approved Wed 12-17 12:00, resolved Fri 2026-01-02 10:00
     authorization decision  14 days → Wed 12-31              resolved 01-02   missed
     date response needed    Mon 12-22                        review 12-20     met
     file assembly (internal) 3 bd: Thu 12-18 … Mon 12-22     sent 12-20       met
@@ -222,7 +224,8 @@ def walk_story(story: Story, *, owner, cmo, registry: Registry) -> Case:
     """Walk one story through intake, approval, submission, review, determinations,
     letters and resolution, each step at its moment."""
     n = next(_counter)
-    review_at = story.sent + (story.review_after or timedelta(days=3))
+    # With no review the walk's review moment is never used.
+    review_at = story.sent + (story.review_after or timedelta(0))
     walk = Walk(
         approved=story.approved - story.received,
         submitted=story.sent - story.received,
@@ -247,6 +250,7 @@ def walk_story(story: Story, *, owner, cmo, registry: Registry) -> Case:
         **story.facts,
     }
     with at(story.received):
+        # Opened with the mistaken facts, if any, then corrected below.
         case = open_case(
             owner, member=member, practitioner=practitioner, **{**facts, **story.opened_as}
         )
