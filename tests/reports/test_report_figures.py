@@ -50,6 +50,20 @@ def report(report_data) -> QuacReport:
     return quac_report(Q1, now=NOW)
 
 
+def test_the_cases_stand_where_the_table_leaves_them(report_data):
+    # The walk's last step per case: resolved after the letters, c4 with a draft
+    # determination, c6 still with the reviewer.
+    assert {name: case.status for name, case in report_data.cases.items()} == {
+        "c1": "resolved",
+        "c2": "resolved",
+        "c3": "resolved",
+        "c4": "review_received",
+        "c5": "resolved",
+        "c6": "submitted",
+        "outside": "resolved",
+    }
+
+
 def test_it_counts_cases_by_imro_receipt_in_the_range(report):
     figures = summary(report)
     # c1–c6 received by the IMRO in Q1; "outside" on 2025-12-20 is left out.
