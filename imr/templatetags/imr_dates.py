@@ -5,6 +5,8 @@
 {{ member.date_of_birth|day }}     1975-04-05
 """
 
+from datetime import datetime
+
 from django import template
 
 from imr.dates import day_text, when_text
@@ -19,6 +21,15 @@ def when(value, arg: str = ""):
         return when_text(value, seconds=arg == "s")
     except (AttributeError, TypeError, ValueError):
         return ""
+
+
+@register.filter
+def when_iso(value):
+    """An ISO-8601 time kept as text (an audited date's old and new value), shown as `when`."""
+    try:
+        return when_text(datetime.fromisoformat(str(value)), seconds=True)
+    except (TypeError, ValueError):
+        return value
 
 
 @register.filter
