@@ -7,7 +7,7 @@ determination  the decision panel (review, determination, letters, closure), mai
 queue          the staff work queue and the CMO's to-do list
 """
 
-from cases.selectors.case import audited_date_changes, case_list
+from cases.selectors.case import audited_date_changes, case_list, practitioner_on_file_as_other
 from cases.selectors.determination import decision_panel_for_case, mail_queue
 from cases.selectors.documents import case_documents, case_documents_context
 from cases.selectors.page import NextAction, case_detail_context, case_page, next_action
@@ -25,5 +25,6 @@ __all__ = [
     "decision_panel_for_case",
     "mail_queue",
     "next_action",
+    "practitioner_on_file_as_other",
     "queue_page",
 ]
