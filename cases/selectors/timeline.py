@@ -16,7 +16,7 @@ from cases.models import Case
 from imr.dates import when_text
 
 WIDTH = 960  # the SVG's viewBox width
-LABELS = 230  # the left column holding each row's name
+LABELS = 270  # the left column holding each row's name
 ROW = 26  # height of one row
 TOP = 30  # room for the axis labels above the first row
 
