@@ -127,7 +127,9 @@ def case_timeline(*, case: Case, clocks: list, panel, decision, now: datetime | 
     bars = []
     for n, c in enumerate(shown, start=len(steps)):
         clock = c.clock
-        left, right = x(clock.started_at), x(clock.due_at)
+        # A date the practitioner asked for can already be past at intake: the bar
+        # still spans the two moments, whichever comes first.
+        left, right = sorted((x(clock.started_at), x(clock.due_at)))
         mark = clock.stopped_at or (now if clock.is_running and case.is_open else None)
         bars.append(
             Bar(

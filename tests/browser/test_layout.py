@@ -75,7 +75,14 @@ def cases(coordinator, cmo, reviewer):
         "submitted", owner=coordinator, decider=cmo, specialist=specialist, tar_number="TAR-SUB-2"
     )
     assembling = case_at("assembling", owner=coordinator, decider=cmo, tar_number="TAR-ASM-3")
-    return {"late": late, "submitted": submitted, "assembling": assembling}
+    reviewed = case_at(
+        "review_received",
+        owner=coordinator,
+        decider=cmo,
+        specialist=specialist,
+        tar_number="TAR-REV-4",
+    )
+    return {"late": late, "submitted": submitted, "assembling": assembling, "reviewed": reviewed}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -129,9 +136,13 @@ def test_the_staff_pages_read_at_a_laptops_width(browser, live_server, cases, qu
         # The QUAC report, on its default range (which ends today).
         sign_in(page, "quac")
         page.get_by_role("button", name="Show report").click()
-        expect(page.locator("svg").first).to_be_visible()
+        expect(page.locator("main svg").first).to_be_visible()
         assert_one_date_format(page)
         assert_accessible(page)
+        # The picture shows the charts, below the form and the summary figures.
+        page.locator("main svg").first.evaluate(
+            "s => (s.closest('figure, section') || s).scrollIntoView({block: 'start'})"
+        )
         _picture(page, "report", width)
     finally:
         context.close()
