@@ -2,6 +2,7 @@
 
 case           the case list and the audited-date changes
 page           the case page: its context and the next step for the reader's role
+timeline       the case page's timeline: steps and clocks on one time axis (an SVG)
 documents      a case's documents with their versions
 determination  the decision panel (review, determination, letters, closure), mail queue
 queue          the staff work queue and the CMO's to-do list

@@ -95,13 +95,14 @@ _AXE = Axe()
 
 def assert_accessible(page: Page) -> None:
     """axe-core (shipped inside axe-playwright-python, no CDN) finds no violation of any
-    impact, minor included (issue 19)."""
+    impact, minor included, and the page writes dates one way (issue 19)."""
     results = _AXE.run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
     ]
     assert not bad, f"axe found on {page.url}:\n" + "\n".join(bad)
+    assert_one_date_format(page)
 
 
 # The one date format of the pages (imr/dates.py): "Fri 2026-12-04 23:59 PST", a day
