@@ -13,7 +13,10 @@ from datetime import datetime
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors.determination import DecisionPanel
 from imr.dates import when_text
+from reviewers.selectors import ReviewerPanel
+from timelines.selectors import ClockView
 
 WIDTH = 960  # the SVG's viewBox width
 LABELS = 270  # the left column holding each row's name
@@ -78,7 +81,14 @@ class Timeline:
         )
 
 
-def case_timeline(*, case: Case, clocks: list, panel, decision, now: datetime | None = None):
+def case_timeline(
+    *,
+    case: Case,
+    clocks: list[ClockView],
+    panel: ReviewerPanel | None,
+    decision: DecisionPanel | None,
+    now: datetime | None = None,
+) -> Timeline:
     """The steps reached and the clocks of the case, placed on one time axis.
 
     `clocks` are the case page's ClockViews, `panel` its reviewer panel and `decision` its
