@@ -3,11 +3,13 @@ step and every running clock; the sections one click away; the timeline as an SV
 empty "Flags"; the reviewer's determination shown once."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
-from tests.support.cases import approve, assign, case_at, frozen, open_case
+from tests.support.cases import RECEIVED_AT_PLAN, Walk, approve, assign, case_at, frozen, open_case
 from tests.support.files import use_private_storage
 from tests.support.personas import client_for
 
@@ -88,3 +90,14 @@ def test_the_reviewers_determination_is_shown_once(coordinator, cmo):
     assert html.count("<dt>Documents reviewed</dt>") == 1
     assert html.count("<dt>Rationale</dt>") == 1
     assert 'href="#decision">Uphold' in html  # the reviewer panel points to it
+
+
+def test_a_clock_stopped_after_its_due_time_is_marked_missed(coordinator, cmo):
+    # The review arrives three weeks after the file: past the 5 business days.
+    late = Walk(review_received=timedelta(days=22))
+    with time_machine.travel(RECEIVED_AT_PLAN + timedelta(days=23), tick=False):
+        case = case_at("review_received", owner=coordinator, decider=cmo, walk=late)
+        html = _page(coordinator, case)
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
+    assert 'class="tl-bar tl-missed"' in svg and "✗" in svg
+    assert "missed (stopped" in svg
