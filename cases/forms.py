@@ -2,7 +2,15 @@
 
 from django import forms
 
-from cases.models import Case, Circumstance, DocumentKind, Language, Outcome, Status
+from cases.models import (
+    Case,
+    Circumstance,
+    DocumentKind,
+    Language,
+    Outcome,
+    Practitioner,
+    Status,
+)
 from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
 from imr.local_time import LocalDateTimeField
@@ -55,7 +63,7 @@ class PractitionerForm(forms.Form):
         required=False, widget=forms.HiddenInput, label="Use the practitioner on file"
     )
 
-    def ask_to_confirm(self, on_file) -> None:
+    def ask_to_confirm(self, on_file: Practitioner) -> None:
         """Show the practitioner on file for the typed NPI and ask to confirm it."""
         field = self.fields["practitioner_use_on_file"]
         field.widget = forms.CheckboxInput()

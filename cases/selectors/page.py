@@ -13,7 +13,7 @@ from cases.selectors.documents import case_documents_context
 from cases.selectors.timeline import case_timeline
 from cases.workflow import NEXT_ACTIONS
 from imr.roles import perm
-from reviewers.selectors import reviewer_panel_for_case
+from reviewers.selectors import ReviewerPanel, reviewer_panel_for_case
 from timelines.selectors import clocks_for_case, extension_offer
 
 
@@ -58,7 +58,9 @@ class NextAction:
 _WHO = {"decide_cases": "the CMO or a Physician Designee", "work_cases": "UM staff"}
 
 
-def next_action(case: Case, user: AbstractBaseUser, panel=None) -> NextAction | None:
+def next_action(
+    case: Case, user: AbstractBaseUser, panel: ReviewerPanel | None = None
+) -> NextAction | None:
     """The next step of the case, shown first on its page, for this user's role.
 
     While the file is assembled the step is the first gate still open (issue 19): a
@@ -76,7 +78,7 @@ def next_action(case: Case, user: AbstractBaseUser, panel=None) -> NextAction | 
     return NextAction(label=label, anchor=anchor, waiting_for=_WHO[step.capability])
 
 
-def _assembling_step(panel) -> tuple[str, str]:
+def _assembling_step(panel: ReviewerPanel) -> tuple[str, str]:
     if panel.assignment is None:
         return "Assign a reviewer", "reviewer"
     if panel.attestation is None:
