@@ -47,6 +47,11 @@ class Bar:
     width: float
     y: float
     mark_x: float | None  # where the clock stopped, or "now" for a running one
+    overdue_width: float = 0.0  # a running clock past due: from the due time to now
+
+    @property
+    def late_x(self) -> float:
+        return round(self.x + self.width, 1)
 
     @property
     def text(self) -> str:
@@ -57,6 +62,8 @@ class Bar:
             return f"{self.label}: {due}, missed (stopped {when_text(self.stopped_at)})"
         if self.status == "cancelled":
             return f"{self.label}: {due}, cancelled"
+        if self.overdue_width:
+            return f"{self.label}: {due}, running and overdue"
         return f"{self.label}: {due}, running"
 
 
@@ -137,10 +144,13 @@ def case_timeline(
     bars = []
     for n, c in enumerate(shown, start=len(steps)):
         clock = c.clock
-        # A date the practitioner asked for can already be past at intake: the bar
-        # still spans the two moments, whichever comes first.
-        left, right = sorted((x(clock.started_at), x(clock.due_at)))
+        # A date the practitioner asked for can already be past at intake: a thin bar
+        # at the due time then, not a span that would read as time allowed.
+        left, right = x(clock.started_at), x(clock.due_at)
+        if right < left:
+            left = right
         mark = clock.stopped_at or (now if clock.is_running and case.is_open else None)
+        late_to = now if clock.is_running and case.is_open and now > clock.due_at else None
         bars.append(
             Bar(
                 label=c.label,
@@ -152,6 +162,7 @@ def case_timeline(
                 width=max(right - left, 2.0),
                 y=TOP + ROW * n + 5,
                 mark_x=x(mark) if mark else None,
+                overdue_width=round(x(late_to) - right, 1) if late_to else 0.0,
             )
         )
     ticks = [

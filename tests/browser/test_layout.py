@@ -110,9 +110,12 @@ def test_the_staff_pages_read_at_a_laptops_width(browser, live_server, cases, qu
         expect(head).to_contain_text("Submitted")
         assert page.locator(".clock-strip tbody tr").count() >= 1
         _in_view(page, ".case-head, .clock-strip tbody tr")
-        page.get_by_role("link", name="History", exact=True).click()
+        # A section far down is one click away, and the header stays in view over it.
+        page.get_by_role("link", name="Deadlines", exact=True).click()
+        assert page.evaluate("window.scrollY") > 1000
         _in_view(page, ".case-head")
-        assert page.evaluate("window.scrollY") > 0
+        deadlines = page.locator("#deadlines").bounding_box()
+        assert deadlines["y"] >= head.bounding_box()["height"] - 1, "hidden under the header"
         expect(page.locator("svg.timeline")).to_be_visible()
         assert_accessible(page)
         page.evaluate("window.scrollTo(0, 0)")

@@ -101,3 +101,11 @@ def test_a_clock_stopped_after_its_due_time_is_marked_missed(coordinator, cmo):
     svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
     assert 'class="tl-bar tl-missed"' in svg and "✗" in svg
     assert "missed (stopped" in svg
+
+
+def test_a_running_clock_past_due_is_drawn_late_to_now(coordinator, cmo):
+    with time_machine.travel(RECEIVED_AT_PLAN + timedelta(days=40), tick=False):
+        case = case_at("submitted", owner=coordinator, decider=cmo)
+        html = _page(coordinator, case)
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
+    assert 'class="tl-late"' in svg and "running and overdue" in svg
