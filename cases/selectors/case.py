@@ -18,16 +18,12 @@ def audited_date_changes(*, limit: int = 500) -> QuerySet[AuditedDateChange]:
     ]
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().replace(".", " ").replace(",", " ").split())
-
-
 def practitioner_on_file_as_other(*, name: str, npi: str) -> Practitioner | None:
     """The practitioner on file with this NPI when they are recorded under another name:
     intake then asks to confirm the match instead of replacing the typed name (issue 19)."""
     if not npi:
         return None
     on_file = Practitioner.objects.filter(npi=npi).first()
-    if on_file is None or _name_key(on_file.name) == _name_key(name):
+    if on_file is None or on_file.is_named(name):
         return None
     return on_file

@@ -128,6 +128,7 @@ def _intake(request, member_form, practitioner_form, case_form) -> services.Inta
             "specialty": p["practitioner_specialty"],
             "email": p["practitioner_email"],
             "address": p["practitioner_address"],
+            "use_on_file": p["practitioner_use_on_file"],
         },
         details=case_form.details(),
         owner=request.user,

@@ -65,3 +65,40 @@ def test_the_same_name_needs_no_confirmation(coordinator):
     )
     assert response.status_code == 302
     assert Case.objects.get().treating_practitioner == on_file
+
+
+def _api_body(**practitioner) -> dict:
+    return {
+        "member": {
+            "first_name": "Nina",
+            "last_name": "Syntheticmember",
+            "cin": "92222222N",
+            "date_of_birth": "1960-02-02",
+            "address_line1": "2 Fake St",
+            "city": "Testville",
+            "postal_code": "95401",
+        },
+        "practitioner": {"name": "Dr. Typed Name", "npi": NPI, **practitioner},
+        "tar_number": "TAR-NPI-API",
+        "specialty": "Oncology",
+        "review_type": "standard",
+        "received_at_plan": "2026-06-01T09:00:00-07:00",
+        "circumstances": [3],
+        "services": [{"code": "J9271", "description": "Pembrolizumab infusion"}],
+        "diagnosis_codes": ["C34.90"],
+        "questions": ["Is it indicated?"],
+    }
+
+
+def test_the_api_refuses_an_npi_on_file_under_another_name_until_confirmed(coordinator):
+    on_file = PractitionerFactory(name="Dr. On File", npi=NPI)
+    client = client_for(coordinator)
+    refused = client.post("/api/v1/cases/", _api_body(), content_type="application/json")
+    assert refused.status_code == 400
+    assert "NPI 1234567893 is on file for Dr. On File" in refused.content.decode()
+    assert not Case.objects.exists()
+    confirmed = client.post(
+        "/api/v1/cases/", _api_body(use_on_file=True), content_type="application/json"
+    )
+    assert confirmed.status_code == 201, confirmed.content
+    assert Case.objects.get().treating_practitioner == on_file
