@@ -2,7 +2,15 @@
 
 from django import forms
 
-from cases.models import Case, Circumstance, DocumentKind, Language, Outcome, Status
+from cases.models import (
+    Case,
+    Circumstance,
+    DocumentKind,
+    Language,
+    Outcome,
+    Practitioner,
+    Status,
+)
 from cases.searches import SEARCH_TERM_MAX
 from cases.services import CaseDetails, ServiceLine
 from imr.local_time import LocalDateTimeField
@@ -49,6 +57,24 @@ class PractitionerForm(forms.Form):
         required=False,
         help_text="Letters go by e-mail when an address is on file, otherwise by mail.",
     )
+    # Offered (as a checkbox) only when the NPI is on file under another name (issue 19):
+    # the case then uses the record on file, never silently.
+    practitioner_use_on_file = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Use the practitioner on file"
+    )
+
+    def ask_to_confirm(self, on_file: Practitioner) -> None:
+        """Show the practitioner on file for the typed NPI and ask to confirm it."""
+        field = self.fields["practitioner_use_on_file"]
+        field.widget = forms.CheckboxInput()
+        field.label = f"Use the practitioner on file for NPI {on_file.npi}: {on_file.name}"
+        self.add_error(
+            "practitioner_npi",
+            f"NPI {on_file.npi} is on file for {on_file.name}"
+            f"{f' ({on_file.specialty})' if on_file.specialty else ''}, not "
+            f"“{self.cleaned_data['practitioner_name']}”. Tick “Use the practitioner on "
+            "file” to open the case with that record, or correct the NPI.",
+        )
 
 
 # How the intake and edit form shows the referral-file facts (Case.REFERRAL_FACTS); what

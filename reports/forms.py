@@ -11,11 +11,13 @@ from timelines.calendar import plan_zone
 
 
 def last_twelve_months(today: date | None = None) -> tuple[date, date]:
-    """The twelve full months before the current one: what QUAC usually asks for."""
+    """The current month and the eleven before it, up to and including today (issue 19:
+    a range ending earlier hid the cases received since, the ones a reader looks for)."""
     today = today or timezone.now().astimezone(plan_zone()).date()
-    end = today.replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
-    return start, end
+    start = today.replace(day=1)
+    for _ in range(11):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start, today
 
 
 class ReportForm(forms.Form):

@@ -31,6 +31,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Circumstance, Determination, Outcome, ReferralCircumstance, ReviewType
+from imr.dates import when_text
 from reports.expressions import BusinessDaysBetween, HoursBetween, PercentileCont
 from reports.models import ReportRun
 from reports.params import INDEPENDENT, INDEPENDENT_LABEL, ReportParams
@@ -730,4 +731,5 @@ def _clock_label(review_type: str, name: str) -> str:
 
 
 def _local(value: datetime | None, zone) -> str | None:
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else None
+    # The one date format of the pages (imr/dates.py), in the page, CSV and PDF alike.
+    return when_text(value.astimezone(zone)) if value else None

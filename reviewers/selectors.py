@@ -190,7 +190,9 @@ def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPa
         ineligible=[r for r in rows if not r.eligible],
         assignment=assignment,
         attestation=(
-            ConflictAttestation.objects.filter(case=case, specialist=assignment.specialist).first()
+            ConflictAttestation.objects.filter(case=case, specialist=assignment.specialist)
+            .select_related("attested_by")
+            .first()
             if assignment
             else None
         ),

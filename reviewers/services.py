@@ -14,7 +14,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from cases.events import case_event_add
+from cases.events import actor_display, case_event_add
 from cases.models import Case, Status
 from cases.phi_scan import reviewer_text_problems
 from imr.errors import Refused
@@ -160,7 +160,7 @@ def attestation_record(
     )
     attestation._history_user = actor
     attestation.save()
-    how = "in the portal" if via_portal else "recorded by UM staff"
+    how = "in the portal" if via_portal else f"recorded by {actor_display(actor)}"
     if attestation.has_conflict:
         summary = (
             f"{specialist.name} declared a conflict of interest ({how}): "

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from imr.dates import offset_text
 from imr.errors import Refused
 from imr.local_time import local_time_parse
 from timelines.rules import Rule, RuleKind
@@ -127,7 +128,8 @@ class Deadline:
 
 
 def _show(moment: datetime) -> str:
-    return f"{moment:%a %Y-%m-%d %H:%M:%S} {moment.tzname()} ({moment.isoformat()})"
+    # Seconds matter here: the explanation shows how the due second was reached.
+    return f"{moment:%a %Y-%m-%d %H:%M:%S} {moment.tzname()} ({offset_text(moment)})"
 
 
 def _require_aware(moment: datetime) -> None:

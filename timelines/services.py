@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from cases.events import case_event_add
 from cases.models import Case
+from imr.dates import offset_text, when_text
 from imr.errors import Refused
 from imr.roles import perm
 from timelines.calendar import business_calendar, plan_zone
@@ -73,7 +74,7 @@ def clock_deadline(
         explanation["lines"] = [
             *explanation["lines"],
             f"Extended once by {EXTENSION_HOURS} elapsed hours (R-DL-5): "
-            f"due {due_local:%a %Y-%m-%d %H:%M:%S %Z} ({due_local.isoformat()}).",
+            f"due {due_local:%a %Y-%m-%d %H:%M:%S %Z} ({offset_text(due_local)}).",
         ]
         deadline = Deadline(
             rule=deadline.rule,
@@ -321,7 +322,8 @@ def clocks_recompute_rules(
         )
     if changes:
         parts = [
-            f"{c['clock']}: {c['old_due_at'] or 'none'} → {c['new_due_at'] or 'cancelled'}"
+            f"{c['clock']}: {_shown(c['old_due_at'], 'none')} → "
+            f"{_shown(c['new_due_at'], 'cancelled')}"
             for c in changes
         ]
         case_event_add(
@@ -586,9 +588,12 @@ def extension_decline(
     return clock
 
 
+def _shown(iso: str | None, missing: str) -> str:
+    return when_text(datetime.fromisoformat(iso)) if iso else missing
+
+
 def _local(moment: datetime, zone) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%a %Y-%m-%d %H:%M %Z} ({local.isoformat()})"
+    return when_text(moment.astimezone(zone))
 
 
 @transaction.atomic

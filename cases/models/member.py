@@ -60,3 +60,12 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return f"practitioner {self.pk}"
+
+    def is_named(self, name: str) -> bool:
+        """Whether `name` is this practitioner's, ignoring case, dots and commas
+        ("Dr. Pat Example" and "dr pat example" are one name)."""
+        return _name_key(self.name) == _name_key(name)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().replace(".", " ").replace(",", " ").split())

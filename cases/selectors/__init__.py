@@ -2,12 +2,13 @@
 
 case           the case list and the audited-date changes
 page           the case page: its context and the next step for the reader's role
+timeline       the case page's timeline: steps and clocks on one time axis (an SVG)
 documents      a case's documents with their versions
 determination  the decision panel (review, determination, letters, closure), mail queue
 queue          the staff work queue and the CMO's to-do list
 """
 
-from cases.selectors.case import audited_date_changes, case_list
+from cases.selectors.case import audited_date_changes, case_list, practitioner_on_file_as_other
 from cases.selectors.determination import decision_panel_for_case, mail_queue
 from cases.selectors.documents import case_documents, case_documents_context
 from cases.selectors.page import NextAction, case_detail_context, case_page, next_action
@@ -25,5 +26,6 @@ __all__ = [
     "decision_panel_for_case",
     "mail_queue",
     "next_action",
+    "practitioner_on_file_as_other",
     "queue_page",
 ]

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from cases.models import AuditedDateChange, Case
+from cases.models import AuditedDateChange, Case, Practitioner
 
 
 def case_list(*, search: str = "", status: str = "") -> QuerySet[Case]:
@@ -16,3 +16,14 @@ def audited_date_changes(*, limit: int = 500) -> QuerySet[AuditedDateChange]:
     return AuditedDateChange.objects.select_related("changed_by", "case").order_by("-changed_at")[
         :limit
     ]
+
+
+def practitioner_on_file_as_other(*, name: str, npi: str) -> Practitioner | None:
+    """The practitioner on file with this NPI when they are recorded under another name:
+    intake then asks to confirm the match instead of replacing the typed name (issue 19)."""
+    if not npi:
+        return None
+    on_file = Practitioner.objects.filter(npi=npi).first()
+    if on_file is None or on_file.is_named(name):
+        return None
+    return on_file

@@ -47,6 +47,7 @@ class QueueRow:
     badge: str
     badge_text: str
     clock_label: str
+    late: str = ""  # "5 h late", "3 d late": how far past due an overdue case is
 
 
 def _with_imro(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -131,6 +132,7 @@ def queue_page(
                 badge=badge,
                 badge_text=BADGES.get(badge, "No clock"),
                 clock_label=label,
+                late=late_text(next_due_at, now=now) if badge == "overdue" else "",
             )
         )
     return {
@@ -143,6 +145,17 @@ def queue_page(
         "has_previous": page > 1,
         "has_next": has_next,
     }
+
+
+def late_text(due_at: datetime, *, now: datetime) -> str:
+    """How late an overdue clock is, in the unit a coordinator acts on (issue 19):
+    minutes under an hour, hours under two days, then whole days."""
+    minutes = int((now - due_at).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min late"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h late"
+    return f"{minutes // (24 * 60)} d late"
 
 
 _BUCKET_COUNTS = """

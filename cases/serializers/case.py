@@ -143,6 +143,12 @@ class PractitionerInputSerializer(serializers.Serializer):
     specialty = serializers.CharField(required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(required=False, allow_blank=True, default="")
+    use_on_file = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms the practitioner on file when the NPI is on file under another "
+        "name; without it such an intake is refused (the typed name is never replaced).",
+    )
 
 
 class MemberInputSerializer(serializers.Serializer):

@@ -178,7 +178,7 @@ class IntakeResult:
 def case_intake(
     *,
     member: dict[str, object],
-    practitioner: dict[str, str],
+    practitioner: dict[str, object],
     details: CaseDetails,
     owner: AbstractBaseUser,
     actor: AbstractBaseUser,
@@ -436,11 +436,31 @@ def member_find_or_create(*, cin: str, **fields: object) -> Member:
 
 @transaction.atomic
 def practitioner_find_or_create(
-    *, name: str, npi: str = "", specialty: str = "", email: str = "", address: str = ""
+    *,
+    name: str,
+    npi: str = "",
+    specialty: str = "",
+    email: str = "",
+    address: str = "",
+    use_on_file: bool = False,
 ) -> Practitioner:
-    """Match by NPI when given (filling in contact details it lacked); else a new record."""
+    """Match by NPI when given (filling in contact details it lacked); else a new record.
+
+    An NPI on file under another name is refused unless `use_on_file` confirms the
+    record on file (issue 19): the typed name is never silently replaced.
+    """
     if npi:
         existing = Practitioner.objects.filter(npi=npi).first()
+        if existing is not None and not existing.is_named(name) and not use_on_file:
+            raise Refused(
+                fields={
+                    "practitioner": [
+                        f"NPI {npi} is on file for {existing.name}, not “{name}”. Send "
+                        "use_on_file: true to open the case with the record on file, or "
+                        "correct the NPI."
+                    ]
+                }
+            )
         if existing is not None:
             changed = False
             for field, value in (("email", email), ("address", address)):

@@ -93,6 +93,8 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     forms = [cls(request.POST or None) for cls in (MemberForm, PractitionerForm, CaseForm)]
     member_form, practitioner_form, case_form = forms
     if request.method == "POST" and all(form.is_valid() for form in forms):
+        _confirm_practitioner(practitioner_form)
+    if request.method == "POST" and all(form.is_valid() for form in forms):
         intake = form_service_run(
             request,
             case_form,
@@ -106,6 +108,16 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake.html", {"forms": forms, "case_form": case_form})
 
 
+def _confirm_practitioner(form: PractitionerForm) -> None:
+    """An NPI on file under another name is shown and must be confirmed (issue 19)."""
+    data = form.cleaned_data
+    on_file = selectors.practitioner_on_file_as_other(
+        name=data["practitioner_name"], npi=data["practitioner_npi"]
+    )
+    if on_file is not None and not data["practitioner_use_on_file"]:
+        form.ask_to_confirm(on_file)
+
+
 def _intake(request, member_form, practitioner_form, case_form) -> services.IntakeResult:
     p = practitioner_form.cleaned_data
     return services.case_intake(
@@ -116,6 +128,7 @@ def _intake(request, member_form, practitioner_form, case_form) -> services.Inta
             "specialty": p["practitioner_specialty"],
             "email": p["practitioner_email"],
             "address": p["practitioner_address"],
+            "use_on_file": p["practitioner_use_on_file"],
         },
         details=case_form.details(),
         owner=request.user,

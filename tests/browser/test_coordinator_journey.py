@@ -29,6 +29,13 @@ def test_coordinator_opens_a_case_and_completes_the_checklist(page, coordinator,
     expect(page.get_by_role("heading", name="Open a case from a TAR")).to_be_visible()
     assert_accessible(page)
     snap(page, "intake")
+    # The expedited fields show only while "Expedited" is chosen (CSS, no script).
+    determined_by = page.get_by_label("Expedited criterion determined by")
+    expect(determined_by).to_be_hidden()
+    page.get_by_label("Review type").select_option("expedited")
+    expect(determined_by).to_be_visible()
+    page.get_by_label("Review type").select_option("standard")
+    expect(determined_by).to_be_hidden()
 
     page.get_by_label("First name").fill("Browsertest")
     page.get_by_label("Last name").fill("Syntheticperson")

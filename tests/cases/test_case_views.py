@@ -130,6 +130,7 @@ def test_the_next_step_is_shown_for_the_role(coordinator, cmo):
     assert "Approve referral: waiting for the CMO or a Physician Designee." in waiting
     assert "Approve referral to IMR</button>" in client_for(cmo).get(url).content.decode()
     client_for(cmo).post(reverse("cases:approve", args=[case.pk]))
-    assert (
-        'href="#reviewer">Submit to IMRO</a>' in client_for(coordinator).get(url).content.decode()
-    )
+    # No "Submit" while no reviewer is assigned (issue 19): the first open gate is named.
+    assembling = client_for(coordinator).get(url).content.decode()
+    assert 'href="#reviewer">Assign a reviewer</a>' in assembling
+    assert "Submit to IMRO" not in assembling and "Submit to the reviewer</a>" not in assembling

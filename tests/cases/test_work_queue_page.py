@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Status
+from cases.selectors.queue import late_text
 from tests.support.cases import open_case
 from tests.support.personas import client_for
 from timelines.models import Clock
@@ -145,3 +146,22 @@ def test_the_bucket_counts_agree_on_every_path(coordinator, django_assert_num_qu
     assert unfiltered["rows"][0].case.next_due_at == now - timedelta(hours=3)
     with django_assert_num_queries(3):  # holidays, page with counts, display rows
         queue_page(user=coordinator, filters=QueueFilters(), now=now)
+
+
+def test_an_overdue_row_says_how_late_it_is(coordinator):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        case = open_case(coordinator, tar_number="TAR-LATE")
+        due = Clock.objects.filter(case=case, status="running").order_by("due_at")[0].due_at
+        traveller.move_to(due + timedelta(hours=5, minutes=10))
+        hours = client_for(coordinator).get(reverse("home")).content.decode()
+        traveller.move_to(due + timedelta(days=3, hours=2))
+        days = client_for(coordinator).get(reverse("home")).content.decode()
+    assert '<span class="late">5 h late</span>' in hours
+    assert '<span class="late">3 d late</span>' in days
+
+
+def test_late_text_units():
+    now = timezone.now()
+    assert late_text(now - timedelta(minutes=12), now=now) == "12 min late"
+    assert late_text(now - timedelta(hours=47, minutes=59), now=now) == "47 h late"
+    assert late_text(now - timedelta(hours=49), now=now) == "2 d late"

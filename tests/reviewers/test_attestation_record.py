@@ -107,3 +107,17 @@ def test_a_conflict_declared_in_the_portal_removes_the_case_from_it(
 
     assert response["Location"] == "/portal/"
     assert client.get(f"/portal/cases/{case.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_attestation_recorded_by_staff_names_who_recorded_it(coordinator, specialist_a):
+    case = make_case(owner=coordinator)
+    services.assignment_create(case=case, specialist=specialist_a, actor=coordinator)
+    services.attestation_record(
+        case=case, specialist=specialist_a, actor=coordinator, answers=NO_CONFLICT
+    )
+    event = CaseEvent.objects.get(case=case, kind="conflict_attested")
+    who = coordinator.get_full_name() or coordinator.username
+    assert event.summary.endswith(f"(recorded by {who}).")
+    html = client_for(coordinator).get(f"/cases/{case.pk}/").content.decode()
+    assert f"recorded by {who})" in html and "recorded by UM staff" not in html

@@ -62,8 +62,9 @@ def test_the_digest_links_to_the_overdue_cases_on_the_home_work_queue(coordinato
     with time_machine.travel(NOW, tick=False):
         page = client_for(cmo).get(link).content.decode()
     assert "<h1>Work queue</h1>" in page
-    assert f"Case {overdue.pk} · TAR" in page
-    assert f"Case {at_risk.pk} · TAR" not in page
+    # The queue's case cell: "Case N" over "TAR …", each on one line (issue 19).
+    assert f'href="/cases/{overdue.pk}/">Case {overdue.pk}</a>' in page
+    assert f'href="/cases/{at_risk.pk}/"' not in page
 
 
 @pytest.mark.django_db

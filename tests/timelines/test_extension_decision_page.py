@@ -46,9 +46,9 @@ def test_the_case_page_shows_both_times_and_the_cap_and_grants_inline(coordinato
     # IMRO receipt Sat 12:00 PST + 24 h = Sun 13:00 PDT; +24 h more = Mon 13:00 PDT; the
     # 72-hour resolution from Sat 10:00 PST = Tue 11:00 PDT.
     assert 'data-extension="open"' in html
-    assert "Sun 2026-03-08 13:00:00 PDT" in html
-    assert "Mon 2026-03-09 13:00:00 PDT" in html
-    assert "Tue 2026-03-10 11:00:00 PDT" in html
+    assert "Sun 2026-03-08 13:00 PDT" in html
+    assert "Mon 2026-03-09 13:00 PDT" in html
+    assert "Tue 2026-03-10 11:00 PDT" in html
     assert "72-hour cap" in html
     assert 'value="grant"' in html and 'value="decline"' in html
     # The coordinator sees the offer but no form.
@@ -107,7 +107,7 @@ def test_awaiting_me_offers_the_decision_only_while_possible(coordinator, cmo):
     assert response.status_code == 200
     action = reverse("timelines:extension", kwargs={"case_id": open_case.pk})
     assert action in html
-    assert "Mon 2026-03-09 13:00:00 PDT" in html and "72-hour cap" in html
+    assert "Mon 2026-03-09 13:00 PDT" in html and "72-hour cap" in html
     assert reverse("timelines:extension", kwargs={"case_id": later.pk}) in html
     assert reverse("timelines:extension", kwargs={"case_id": capped_late.pk}) not in html
     extension_grant(case=open_case, actor=cmo, reason="good cause")

@@ -46,8 +46,8 @@ def test_it_refuses_an_extension_past_the_appeal_resolution_and_shows_both_times
     with pytest.raises(Refused) as refused:
         extension_grant(case=case, actor=cmo, reason="good cause")
     message = str(refused.value)
-    assert "2026-03-10T14:00:00-07:00" in message  # extended IMRO due
-    assert "2026-03-10T11:00:00-07:00" in message  # appeal resolution due
+    assert "Tue 2026-03-10 14:00 PDT" in message  # extended IMRO due
+    assert "Tue 2026-03-10 11:00 PDT" in message  # appeal resolution due
     assert Clock.objects.get(case=case, name="imro_determination").extended is False
 
 

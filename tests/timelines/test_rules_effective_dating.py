@@ -108,8 +108,9 @@ def test_recompute_with_a_reason_applies_the_new_row_and_names_both_due_times(
     assert clock.due_at == datetime(2026, 6, 8, 23, 59, 59, tzinfo=LA)
     assert clock.rule_key == new.key
     event = CaseEvent.objects.get(case=case, kind="clocks_recomputed")
-    assert "2026-06-15T23:59:59-07:00" in event.summary
-    assert "2026-06-08T23:59:59-07:00" in event.summary
+    # The history shows the one date format (issue 19); the data keeps the ISO times.
+    assert "Mon 2026-06-15 23:59 PDT" in event.summary
+    assert "Mon 2026-06-08 23:59 PDT" in event.summary
     assert event.data["reason"] == "Policy revision 2026-05"
     assert event.data["changes"] == [
         {
