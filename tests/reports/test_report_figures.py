@@ -185,15 +185,26 @@ def test_timeliness_per_clock_and_review_type(report, report_data):
 def test_missed_cases_are_listed_by_internal_identifier_only(report, report_data):
     names = {case.member.internal_id: name for name, case in report_data.cases.items()}
     rows = [(names[row[0]], row[2], row[3], row[4]) for row in table(report, "missed_clocks").rows]
-    # Missed, or running past the due time at NOW; earliest due first (plan time).
+    # Missed, or running past the due time at NOW; earliest due first (plan time, in the
+    # product's one date format).
     assert rows == [
-        ("c1", FILE_ASSEMBLY, "missed", "2025-12-30 23:59"),
-        ("c3", "Appeal resolution (expedited)", "missed", "2026-02-02 14:00"),  # Fri 14:00 + 72 h
-        ("c4", "Date response needed", "missed", "2026-02-16 23:59"),
-        ("c4", AUTHORIZATION, "running, overdue", "2026-02-23 23:59"),  # 02-09 + 14 days
-        ("c5", "Appeal decision, federal count (retrospective)", "missed", "2026-03-04 23:59"),
-        ("c6", "IMRO determination", "running, overdue", "2026-03-27 23:59"),
-        ("c6", AUTHORIZATION, "running, overdue", "2026-03-31 23:59"),  # 03-17 + 14 days
+        ("c1", FILE_ASSEMBLY, "missed", "Tue 2025-12-30 23:59 PST"),
+        (
+            "c3",
+            "Appeal resolution (expedited)",
+            "missed",
+            "Mon 2026-02-02 14:00 PST",
+        ),  # Fri 14:00 + 72 h
+        ("c4", "Date response needed", "missed", "Mon 2026-02-16 23:59 PST"),
+        ("c4", AUTHORIZATION, "running, overdue", "Mon 2026-02-23 23:59 PST"),  # 02-09 + 14 days
+        (
+            "c5",
+            "Appeal decision, federal count (retrospective)",
+            "missed",
+            "Wed 2026-03-04 23:59 PST",
+        ),
+        ("c6", "IMRO determination", "running, overdue", "Fri 2026-03-27 23:59 PDT"),
+        ("c6", AUTHORIZATION, "running, overdue", "Tue 2026-03-31 23:59 PDT"),  # 03-17 + 14 days
     ]
     # c2 met every clock; "outside" is out of the range.
 
