@@ -4,25 +4,27 @@ import pytest
 
 from cases.checklist import referral_file_checklist, referral_file_missing
 from cases.eligibility import approval_problems, eligibility_problems
-from cases.models import Document, DocumentKind
+from cases.models import DocumentKind
+from cases.services import document_upload
 from tests.support.cases import open_case
+from tests.support.files import pdf_bytes, upload, use_private_storage
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _storage(settings, tmp_path):
+    use_private_storage(settings, tmp_path)
+
+
 def _attach(case, kind, user):
-    return Document.objects.create(
+    # Uploaded through the service, written by the treating physician (R-REF-7; the
+    # author rule: test_document_author.py).
+    return document_upload(
         case=case,
         kind=kind,
-        title=f"{kind} 1",
-        original_name="x.pdf",
-        storage_name=f"test-{kind}-{case.pk}",
-        content_type="application/pdf",
-        size=10,
-        sha256="0" * 64,
-        uploaded_by=user,
-        uploaded_at=case.received_at_plan,
-        # The treating physician wrote it (R-REF-7; the author rule: test_document_author.py).
+        uploaded_file=upload("x.pdf", pdf_bytes([f"{kind} 1"])),
+        actor=user,
         author_name=case.treating_practitioner.name,
         author_npi=case.treating_practitioner.npi,
     )
