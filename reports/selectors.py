@@ -34,6 +34,7 @@ from cases.models import Circumstance, Determination, Outcome, ReferralCircumsta
 from reports.expressions import BusinessDaysBetween, HoursBetween, PercentileCont
 from reports.models import ReportRun
 from reports.params import INDEPENDENT, INDEPENDENT_LABEL, ReportParams
+from reports.regulatory import cms_table, um5_figures, um5_tables
 from reports.tables import (
     NOT_AVAILABLE,
     Cell,
@@ -178,7 +179,17 @@ def quac_report(
         ),
     )
     months = _months(params, scope)
-    sections = (*sections, Section("By month", (_month_table(months),)))
+    regulatory = (
+        Section(
+            "UM 5 timeliness: decisions and written notices (R-RPT-3)",
+            um5_tables(um5_figures(scope, now=now), [m.month for m in months]),
+        ),
+        Section(
+            "Decision metrics, CMS-0057-F shape (R-RPT-4)",
+            (cms_table(scope, with_percentiles=with_percentiles),),
+        ),
+    )
+    sections = (*sections, Section("By month", (_month_table(months),)), *regulatory)
     return QuacReport(
         params=params,
         generated_at=now,
