@@ -208,7 +208,7 @@ _BUCKET_COUNTS = """
             COUNT(*) FILTER (WHERE next_due_at > %s AND next_due_at <= %s) OVER () AS c_next,
             COUNT(*) FILTER (WHERE next_due_at > %s) OVER () AS c_later,
             COUNT(*) FILTER (WHERE next_due_at IS NULL) OVER () AS c_none
-        FROM ({inner}) AS queue (pk, next_due_at, act_by, matches)
+        FROM ({inner}) AS queue
     ) AS counted
     WHERE matches
     ORDER BY act_by IS NULL, act_by, next_due_at IS NULL, next_due_at, pk
