@@ -8,20 +8,19 @@ list of decision times for the median); what each word means is reports.definiti
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import (
-    Avg,
-    Count,
     DateTimeField,
     Exists,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
 )
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from cases.models import Determination, Letter, Party, ReviewType
+from cases.models import Determination, Letter, Origin, Party, ReviewType
 from reports.definitions import (
     APPROVED_OUTCOMES,
     CMS_DEFINITIONS,
@@ -32,7 +31,7 @@ from reports.definitions import (
     UM5_TARGET_SHARE,
     methodology,
 )
-from reports.expressions import HoursBetween, PercentileCont
+from reports.expressions import HoursBetween
 from reports.percentiles import percentile_cont
 from reports.tables import Column, Table
 from reviewers.models import Submission
@@ -87,41 +86,57 @@ def _plan_due_at() -> Subquery:
 def um5_figures(
     scope: QuerySet[Submission], *, now: datetime
 ) -> dict[tuple[str, str, str], Um5Cell]:
-    """{(review type, month "YYYY-MM", measure): cell} in one grouped query."""
+    """{(review type, month "YYYY-MM", measure): cell} in one grouped query.
+
+    The per-case times (original signature, first member notice, plan clock due) are
+    looked up once per case in an inner query and counted by the outer one: written as
+    Count(filter=…) over annotations, each lookup would run again inside every count.
+    """
     zone = plan_zone()
-    rows = (
-        scope.annotate(
-            decided_at=_original_signed_at(),
-            notice_at=_first_member_notice_at(),
-            due=_plan_due_at(),
-            month=TruncMonth("imro_received_at", tzinfo=zone),
-        )
-        .values("review_type", "month")
-        .annotate(**_um5_counts(now))
-        .order_by()
-    )
+    inner = scope.annotate(
+        q_type=F("review_type"),
+        q_month=TruncMonth("imro_received_at", tzinfo=zone),
+        q_decided=_original_signed_at(),
+        q_notice=_first_member_notice_at(),
+        q_due=_plan_due_at(),
+    ).values_list("q_type", "q_month", "q_decided", "q_notice", "q_due")
+    counts = []
+    for measure in ("q_decided", "q_notice"):
+        counts += [
+            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND ({measure} IS NOT NULL OR q_due < %s))",
+            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} <= q_due)",
+        ]
+    now_param = connection.ops.adapt_datetimefield_value(now)
+    rows = grouped_over(inner, ("q_type", "q_month"), counts, (now_param, now_param))
     cells: dict[tuple[str, str, str], Um5Cell] = {}
-    for row in rows:
-        month = row["month"]
-        key = f"{month.astimezone(zone) if isinstance(month, datetime) else month:%Y-%m}"
-        for measure, _ in MEASURES:
-            cells[(row["review_type"], key, measure)] = Um5Cell(
-                row[f"{measure}_measured"], row[f"{measure}_on_time"]
-            )
+    for review_type, month, *figures in rows:
+        key = _month_key(month, zone)
+        for index, (measure, _) in enumerate(MEASURES):
+            cells[(review_type, key, measure)] = Um5Cell(figures[2 * index], figures[2 * index + 1])
     return cells
 
 
-def _um5_counts(now: datetime) -> dict[str, Count]:
-    counts = {}
-    for measure, field in (("decision", "decided_at"), ("notice", "notice_at")):
-        recorded = Q(**{f"{field}__isnull": False})
-        counts[f"{measure}_measured"] = Count(
-            "pk", filter=Q(due__isnull=False) & (recorded | Q(due__lt=now))
-        )
-        counts[f"{measure}_on_time"] = Count(
-            "pk", filter=Q(due__isnull=False, **{f"{field}__lte": F("due")})
-        )
-    return counts
+def grouped_over(
+    inner: QuerySet, group: tuple[str, ...], aggregates: list[str], params: tuple = ()
+) -> list[tuple]:
+    """Aggregates (SQL over the inner query's aliased columns) per `group`, computed over
+    the compiled `inner` query as a derived table. `aggregates` are code, never input;
+    their values travel in `params`, in order."""
+    sql, inner_params = inner.order_by().query.sql_with_params()
+    columns = ", ".join(group)
+    outer = (
+        f"SELECT {columns}, {', '.join(aggregates)} "  # noqa: S608 - code, not input
+        f"FROM ({sql}) AS per_case GROUP BY {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, (*params, *inner_params))
+        return cursor.fetchall()
+
+
+def _month_key(value: object, zone) -> str:
+    if isinstance(value, datetime):
+        return f"{value.astimezone(zone) if timezone.is_aware(value) else value:%Y-%m}"
+    return str(value)[:7]
 
 
 def um5_tables(cells: dict[tuple[str, str, str], Um5Cell], months: list[str]) -> tuple[Table, ...]:
@@ -212,41 +227,61 @@ def _meets(share: float | None) -> str:
 
 
 def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
-    """Decision metrics per review type in the CMS-0057-F public-reporting shape."""
+    """Decision metrics per review type in the CMS-0057-F public-reporting shape.
+
+    One grouped query over a per-case inner query (final outcome, hours to the original
+    decision, extended or not), so each per-case lookup runs once.
+    """
     signed = Determination.objects.filter(case_id=OuterRef("case_id"), signed_at__isnull=False)
-    decided = scope.annotate(
-        final=Subquery(signed.order_by("-signed_at", "-pk").values("outcome")[:1]),
-        decided_at=_original_signed_at(),
-        extended=Exists(Clock.objects.filter(case_id=OuterRef("case_id"), extended=True)),
-    ).filter(final__isnull=False)
-    hours = HoursBetween("case__received_at_plan", "decided_at")
-    aggregates = {
-        "decided": Count("pk"),
-        "approved": Count("pk", filter=Q(final__in=APPROVED_OUTCOMES)),
-        "denied": Count("pk", filter=Q(final__in=DENIED_OUTCOMES)),
-        "approved_after_appeal": Count(
-            "pk", filter=Q(final__in=APPROVED_OUTCOMES, case__origin="appeal")
-        ),
-        "extended_cases": Count("pk", filter=Q(extended=True)),
-        "approved_after_extension": Count(
-            "pk", filter=Q(final__in=APPROVED_OUTCOMES, extended=True)
-        ),
-        "mean_hours": Avg(hours),
-    }
+    inner = scope.annotate(
+        q_type=F("review_type"),
+        q_final=Subquery(signed.order_by("-signed_at", "-pk").values("outcome")[:1]),
+        q_hours=HoursBetween("case__received_at_plan", _original_signed_at()),
+        q_extended=Exists(Clock.objects.filter(case_id=OuterRef("case_id"), extended=True)),
+        q_origin=F("case__origin"),
+    ).values_list("q_type", "q_final", "q_hours", "q_extended", "q_origin")
+    approved, denied = sorted(APPROVED_OUTCOMES), sorted(DENIED_OUTCOMES)
+
+    def among(values: list[str]) -> str:
+        return f"q_final IN ({', '.join(['%s'] * len(values))})"
+
+    decided = "q_final IS NOT NULL"
+    aggregates = [
+        f"COUNT(*) FILTER (WHERE {decided})",
+        f"COUNT(*) FILTER (WHERE {among(approved)})",
+        f"COUNT(*) FILTER (WHERE {among(denied)})",
+        f"COUNT(*) FILTER (WHERE {among(approved)} AND q_origin = %s)",
+        f"COUNT(*) FILTER (WHERE {decided} AND q_extended)",
+        f"COUNT(*) FILTER (WHERE {among(approved)} AND q_extended)",
+        f"AVG(q_hours) FILTER (WHERE {decided})",
+    ]
+    params: list[object] = [*approved, *denied, *approved, Origin.APPEAL, *approved]
     if with_percentiles:
-        aggregates["median_hours"] = PercentileCont(hours, fractions=(0.5,))
+        aggregates.append(
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY q_hours) FILTER (WHERE {decided})"
+        )
+    names = (
+        "decided",
+        "approved",
+        "denied",
+        "approved_after_appeal",
+        "extended_cases",
+        "approved_after_extension",
+        "mean_hours",
+        "median_hours",
+    )
     rows = {
-        row["review_type"]: row
-        for row in decided.values("review_type").annotate(**aggregates).order_by()
+        review_type: dict(zip(names, figures, strict=False))
+        for review_type, *figures in grouped_over(inner, ("q_type",), aggregates, tuple(params))
     }
     if not with_percentiles:
         # SQLite has no percentile_cont: the same interpolation over the decision times.
         times: dict[str, list[float]] = {}
-        for review_type, value in decided.annotate(h=hours).values_list("review_type", "h"):
-            if value is not None:
-                times.setdefault(review_type, []).append(value)
+        for review_type, final, hours, *_ in inner:
+            if final is not None and hours is not None:
+                times.setdefault(review_type, []).append(hours)
         for review_type, row in rows.items():
-            row["median_hours"] = [percentile_cont(times.get(review_type, []), 0.5)]
+            row["median_hours"] = percentile_cont(times.get(review_type, []), 0.5)
     shaped = []
     for review_type, label in ReviewType.choices:
         row = rows.get(review_type)
@@ -254,7 +289,9 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
             shaped.append((label, 0, None, None, None, 0, None, None, None))
             continue
         whole = row["decided"]
-        median = row["median_hours"]
+        if not whole:
+            shaped.append((label, 0, None, None, None, 0, None, None, None))
+            continue
         shaped.append(
             (
                 label,
@@ -265,7 +302,7 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
                 row["extended_cases"],
                 _share(row["approved_after_extension"], whole),
                 _round(row["mean_hours"]),
-                _round(median[0] if median else None),
+                _round(row["median_hours"]),
             )
         )
     return Table(
