@@ -10,12 +10,10 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import (
-    DateTimeField,
-    Exists,
     F,
-    OuterRef,
+    FilteredRelation,
+    Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -51,35 +49,6 @@ class Um5Cell:
         return round(100 * self.on_time / self.measured, 1) if self.measured else None
 
 
-def _original_signed_at() -> Subquery:
-    """When the CMO signed the case's original determination (amendments do not count)."""
-    return Subquery(
-        Determination.objects.filter(
-            case_id=OuterRef("case_id"), amends__isnull=True, signed_at__isnull=False
-        ).values("signed_at")[:1],
-        output_field=DateTimeField(),
-    )
-
-
-def _first_member_notice_at() -> Subquery:
-    return Subquery(
-        Letter.objects.filter(case_id=OuterRef("case_id"), party=Party.MEMBER)
-        .order_by("sent_at")
-        .values("sent_at")[:1],
-        output_field=DateTimeField(),
-    )
-
-
-def _plan_due_at() -> Subquery:
-    return Subquery(
-        Clock.objects.filter(case_id=OuterRef("case_id"), name__in=PLAN_CLOCKS)
-        .exclude(status=ClockStatus.CANCELLED)
-        .order_by("due_at")
-        .values("due_at")[:1],
-        output_field=DateTimeField(),
-    )
-
-
 # UM 5 (R-RPT-3) ------------------------------------------------------------------------
 
 
@@ -88,18 +57,23 @@ def um5_figures(
 ) -> dict[tuple[str, str, str], Um5Cell]:
     """{(review type, month "YYYY-MM", measure): cell} in one grouped query.
 
-    The per-case times (original signature, first member notice, plan clock due) are
-    looked up once per case in an inner query and counted by the outer one: written as
-    Count(filter=…) over annotations, each lookup would run again inside every count.
+    The per-case times come from joins, not a lookup per case: the original
+    determination (one per case, a unique constraint) and the plan clock (one per case,
+    R-DL-14) join directly; the first member notice joins as one aggregate over the
+    letters, since a case can have several.
     """
     zone = plan_zone()
-    inner = scope.annotate(
-        q_type=F("review_type"),
-        q_month=TruncMonth("imro_received_at", tzinfo=zone),
-        q_decided=_original_signed_at(),
-        q_notice=_first_member_notice_at(),
-        q_due=_plan_due_at(),
-    ).values_list("q_type", "q_month", "q_decided", "q_notice", "q_due")
+    inner = (
+        _with_original_and_plan_clock(scope)
+        .annotate(
+            q_case=F("case_id"),
+            q_type=F("review_type"),
+            q_month=TruncMonth("imro_received_at", tzinfo=zone),
+            q_decided=F("original__signed_at"),
+            q_due=F("plan_clock__due_at"),
+        )
+        .values_list("q_case", "q_type", "q_month", "q_decided", "q_due")
+    )
     counts = []
     for measure in ("q_decided", "q_notice"):
         counts += [
@@ -107,7 +81,20 @@ def um5_figures(
             f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} <= q_due)",
         ]
     now_param = connection.ops.adapt_datetimefield_value(now)
-    rows = grouped_over(inner, ("q_type", "q_month"), counts, (now_param, now_param))
+    letters = connection.ops.quote_name(Letter._meta.db_table)
+    notices = (
+        "LEFT JOIN (SELECT case_id AS n_case, MIN(sent_at) AS q_notice "  # noqa: S608
+        f"FROM {letters} WHERE party = %s GROUP BY case_id) AS notices "
+        "ON notices.n_case = per_case.q_case"
+    )
+    rows = grouped_over(
+        inner,
+        ("q_type", "q_month"),
+        counts,
+        (now_param, now_param),
+        join=notices,
+        join_params=(Party.MEMBER,),
+    )
     cells: dict[tuple[str, str, str], Um5Cell] = {}
     for review_type, month, *figures in rows:
         key = _month_key(month, zone)
@@ -116,20 +103,43 @@ def um5_figures(
     return cells
 
 
+def _with_original_and_plan_clock(scope: QuerySet[Submission]) -> QuerySet[Submission]:
+    return scope.annotate(
+        original=FilteredRelation(
+            "case__determinations",
+            condition=Q(
+                case__determinations__amends__isnull=True,
+                case__determinations__signed_at__isnull=False,
+            ),
+        ),
+        plan_clock=FilteredRelation(
+            "case__clocks",
+            condition=Q(case__clocks__name__in=PLAN_CLOCKS)
+            & ~Q(case__clocks__status=ClockStatus.CANCELLED),
+        ),
+    )
+
+
 def grouped_over(
-    inner: QuerySet, group: tuple[str, ...], aggregates: list[str], params: tuple = ()
+    inner: QuerySet,
+    group: tuple[str, ...],
+    aggregates: list[str],
+    params: tuple = (),
+    *,
+    join: str = "",
+    join_params: tuple = (),
 ) -> list[tuple]:
     """Aggregates (SQL over the inner query's aliased columns) per `group`, computed over
-    the compiled `inner` query as a derived table. `aggregates` are code, never input;
-    their values travel in `params`, in order."""
+    the compiled `inner` query as a derived table, optionally joined to more. The SQL
+    pieces are code, never input; values travel as parameters, in order."""
     sql, inner_params = inner.order_by().query.sql_with_params()
     columns = ", ".join(group)
     outer = (
         f"SELECT {columns}, {', '.join(aggregates)} "  # noqa: S608 - code, not input
-        f"FROM ({sql}) AS per_case GROUP BY {columns}"
+        f"FROM ({sql}) AS per_case {join} GROUP BY {columns}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(outer, (*params, *inner_params))
+        cursor.execute(outer, (*params, *inner_params, *join_params))
         return cursor.fetchall()
 
 
@@ -232,14 +242,30 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
     One grouped query over a per-case inner query (final outcome, hours to the original
     decision, extended or not), so each per-case lookup runs once.
     """
-    signed = Determination.objects.filter(case_id=OuterRef("case_id"), signed_at__isnull=False)
-    inner = scope.annotate(
-        q_type=F("review_type"),
-        q_final=Subquery(signed.order_by("-signed_at", "-pk").values("outcome")[:1]),
-        q_hours=HoursBetween("case__received_at_plan", _original_signed_at()),
-        q_extended=Exists(Clock.objects.filter(case_id=OuterRef("case_id"), extended=True)),
-        q_origin=F("case__origin"),
-    ).values_list("q_type", "q_final", "q_hours", "q_extended", "q_origin")
+    inner = (
+        _with_original_and_plan_clock(scope)
+        .annotate(
+            q_case=F("case_id"),
+            q_type=F("review_type"),
+            q_hours=HoursBetween("case__received_at_plan", "original__signed_at"),
+            q_origin=F("case__origin"),
+        )
+        .values_list("q_case", "q_type", "q_hours", "q_origin")
+    )
+    determinations = connection.ops.quote_name(Determination._meta.db_table)
+    clocks = connection.ops.quote_name(Clock._meta.db_table)
+    # The final decision is the signed determination no later one replaces (an anti-join,
+    # as in the outcome figures); an extension is any extended clock of the case.
+    joins = (
+        "LEFT JOIN (SELECT d.case_id AS f_case, d.outcome AS q_final "  # noqa: S608
+        f"FROM {determinations} d WHERE d.signed_at IS NOT NULL AND NOT EXISTS ("
+        f"SELECT 1 FROM {determinations} l WHERE l.case_id = d.case_id "
+        "AND l.signed_at IS NOT NULL AND (l.signed_at > d.signed_at "
+        "OR (l.signed_at = d.signed_at AND l.id > d.id)))) AS finals "
+        "ON finals.f_case = per_case.q_case "
+        f"LEFT JOIN (SELECT DISTINCT case_id AS x_case FROM {clocks} WHERE extended) "
+        "AS extensions ON extensions.x_case = per_case.q_case"
+    )
     approved, denied = sorted(APPROVED_OUTCOMES), sorted(DENIED_OUTCOMES)
 
     def among(values: list[str]) -> str:
@@ -251,8 +277,8 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
         f"COUNT(*) FILTER (WHERE {among(approved)})",
         f"COUNT(*) FILTER (WHERE {among(denied)})",
         f"COUNT(*) FILTER (WHERE {among(approved)} AND q_origin = %s)",
-        f"COUNT(*) FILTER (WHERE {decided} AND q_extended)",
-        f"COUNT(*) FILTER (WHERE {among(approved)} AND q_extended)",
+        f"COUNT(*) FILTER (WHERE {decided} AND x_case IS NOT NULL)",
+        f"COUNT(*) FILTER (WHERE {among(approved)} AND x_case IS NOT NULL)",
         f"AVG(q_hours) FILTER (WHERE {decided})",
     ]
     params: list[object] = [*approved, *denied, *approved, Origin.APPEAL, *approved]
@@ -272,14 +298,19 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
     )
     rows = {
         review_type: dict(zip(names, figures, strict=False))
-        for review_type, *figures in grouped_over(inner, ("q_type",), aggregates, tuple(params))
+        for review_type, *figures in grouped_over(
+            inner, ("q_type",), aggregates, tuple(params), join=joins
+        )
     }
     if not with_percentiles:
         # SQLite has no percentile_cont: the same interpolation over the decision times.
         times: dict[str, list[float]] = {}
-        for review_type, final, hours, *_ in inner:
-            if final is not None and hours is not None:
-                times.setdefault(review_type, []).append(hours)
+        pairs = grouped_over(
+            inner, ("q_type", "q_hours"), ["COUNT(*)"], join=joins + " WHERE q_final IS NOT NULL"
+        )
+        for review_type, hours, cases in pairs:
+            if hours is not None:
+                times.setdefault(review_type, []).extend([hours] * cases)
         for review_type, row in rows.items():
             row["median_hours"] = percentile_cont(times.get(review_type, []), 0.5)
     shaped = []
