@@ -110,6 +110,8 @@ class SafeTime:
         if self.act_by is None:
             return ""
         local = calendar.local(self.act_by)
+        if self.act_by < now:
+            return f"Act-by passed {local:%a %d %b %H:%M}"
         within_week = timedelta(0) <= self.act_by - now < timedelta(days=6)
         return f"Act by {local:%a %H:%M}" if within_week else f"Act by {local:%a %d %b %H:%M}"
 
