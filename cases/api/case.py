@@ -164,7 +164,10 @@ class CaseDetailView(ApiAuthMixin, APIView):
     def get(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request, pk)
         access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
-        return _with_etag(Response(CaseReadSerializer(_case_queryset().get(pk=pk)).data))
+        data = dict(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+        # The latest safe time of the next step (R-RPT-6), as the work queue shows it.
+        data["safe_time"] = selectors.safe_time_json(selectors.case_safe_time(case))
+        return _with_etag(Response(data))
 
     @extend_schema(
         request=CaseWriteSerializer,

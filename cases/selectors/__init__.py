@@ -6,6 +6,7 @@ timeline       the case page's timeline: steps and clocks on one time axis (an S
 documents      a case's documents with their versions
 determination  the decision panel (review, determination, letters, closure), mail queue
 queue          the staff work queue and the CMO's to-do list
+safe_time      the latest safe time of an open case's next step (R-RPT-6)
 """
 
 from cases.selectors.case import audited_date_changes, case_list, practitioner_on_file_as_other
@@ -13,6 +14,7 @@ from cases.selectors.determination import decision_panel_for_case, mail_queue
 from cases.selectors.documents import case_documents, case_documents_context
 from cases.selectors.page import NextAction, case_detail_context, case_page, next_action
 from cases.selectors.queue import cmo_todo, queue_page
+from cases.selectors.safe_time import case_safe_time, safe_time_json
 
 __all__ = [
     "NextAction",
@@ -22,10 +24,12 @@ __all__ = [
     "case_documents_context",
     "case_list",
     "case_page",
+    "case_safe_time",
     "cmo_todo",
     "decision_panel_for_case",
     "mail_queue",
     "next_action",
     "practitioner_on_file_as_other",
     "queue_page",
+    "safe_time_json",
 ]

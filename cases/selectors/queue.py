@@ -11,16 +11,29 @@ from datetime import UTC, datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from cases.models import Case, Determination, Status
+from cases.selectors.safe_time import SafeTime, safe_time, with_act_by
 from reviewers.models import Assignment
+from reviewers.turnaround import imro_turnarounds
 from timelines.calendar import business_calendar
 from timelines.models import Clock, ClockStatus
 from timelines.rules import rule_named
 from timelines.selectors import (
     BADGES,
+    WINDOWS,
     due_window,
     extendable_clocks,
     extension_offers,
@@ -48,6 +61,9 @@ class QueueRow:
     badge_text: str
     clock_label: str
     late: str = ""  # "5 h late", "3 d late": how far past due an overdue case is
+    safe_time: SafeTime | None = None
+    # "Act by Thu 14:00" (R-RPT-6); empty without a running clock.
+    act_by_text: str = ""
 
 
 def _with_imro(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -66,39 +82,32 @@ def queue_page(
     page: int = 1,
     limit: int = PAGE_SIZE,
 ) -> dict:
-    """Open cases by nearest due clock, a page at a time, with counts per due bucket.
+    """Open cases by latest safe time (R-RPT-6), a page at a time, with counts per due
+    bucket.
 
-    Two or three queries. The ordering query reads only case ids and due times (no
-    joins for display), so the member, owner, clock name and IMRO are fetched for the
-    rows shown only. A page holds `limit` rows: the most urgent work is on page 1, and
-    rendering a few hundred rows was most of the page's cost with thousands open.
-    Unfiltered (the usual view), the bucket counts come with the page from one query;
-    filtered, they are counted separately, since they ignore the filters.
+    Four queries whatever the filters: the holidays, the IMROs' median turnarounds, one
+    ordered query returning the page and the bucket counts, and the display rows. The
+    ordering query reads only case ids and times (no joins for display), so the member,
+    owner, clock name and IMRO are fetched for the rows shown only. The bucket counts
+    are over every open case (only "mine" narrows them), the page over the filtered ones:
+    the filters travel as one boolean column that the page's outer query keeps.
     """
     now = now or timezone.now()
     calendar = business_calendar()
-    cases = open_cases_by_due(user=user, mine=filters.mine, window=filters.window or None, now=now)
-    if filters.status:
-        cases = cases.filter(status=filters.status)
-    if filters.review_type:
-        cases = cases.filter(review_type=filters.review_type)
-    if filters.owner:
-        cases = cases.filter(owner__username=filters.owner)
-    if filters.imro:
-        cases = _with_imro(cases).filter(imro_name=filters.imro)
+    turnarounds = imro_turnarounds(now=now)
+    cases = with_act_by(open_cases_by_due(user=user, mine=filters.mine, now=now), turnarounds)
     page = max(page, 1)
     start = (page - 1) * limit
     today = calendar.local(now).date()
     end_today = calendar.end_of_day(today)
     end_next = calendar.end_of_day(calendar.next_business_day(today))
     buckets = (now, now, end_today, end_today, end_next, end_next)
-    if filters == QueueFilters(mine=filters.mine):
-        # The counts are over the same rows as the page: one pass of the aggregate.
-        order, counts = _page_with_counts(cases, buckets, offset=start, limit=limit + 1)
-    else:
-        order = list(cases.values_list("pk", "next_due_at")[start : start + limit + 1])
-        counts = None
+    matches = _filter_matches(filters, now=now, end_today=end_today, end_next=end_next)
+    if matches is not None and filters.imro:
+        cases = _with_imro(cases)
+    order, counts = _page_with_counts(cases, matches, buckets, offset=start, limit=limit + 1)
     if counts is None:
+        # A page past the end (or a filter nothing matches) has no row to carry them.
         counts = open_cases_by_due(user=user, mine=filters.mine, now=now).aggregate(
             overdue=Count("pk", filter=Q(next_due_at__lt=now)),
             today=Count("pk", filter=Q(next_due_at__gte=now, next_due_at__lte=end_today)),
@@ -111,28 +120,42 @@ def queue_page(
     nearest = Clock.objects.filter(case=OuterRef("pk"), status=ClockStatus.RUNNING).order_by(
         "due_at", "pk"
     )
+    current = Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
     shown = _with_imro(
-        Case.objects.filter(pk__in=[pk for pk, _ in order])
+        Case.objects.filter(pk__in=[pk for pk, _, _ in order])
         .select_related("member", "owner")
-        .annotate(next_clock=Subquery(nearest.values("name")[:1]))
+        .annotate(
+            next_clock=Subquery(nearest.values("name")[:1]),
+            imro_received_at=F("submission__imro_received_at"),
+            assigned_imro_id=Subquery(current.values("imro_id")[:1]),
+            assigned=Exists(current),
+        )
     )
     by_pk = {case.pk: case for case in shown}
     rows = []
-    for pk, next_due_at in order:
+    for pk, next_due_at, act_by in order:
         case = by_pk[pk]
         case.next_due_at = next_due_at
         if next_due_at is None:
             badge = ""
         else:
             badge = due_window(due_at=next_due_at, now=now, calendar=calendar)
-        label = _next_clock_label(case)
+        safe = safe_time(
+            status=case.status,
+            act_by=act_by,
+            now=now,
+            imro_received_at=case.imro_received_at,
+            turnaround=turnarounds.for_imro(case.assigned_imro_id, assigned=case.assigned),
+        )
         rows.append(
             QueueRow(
                 case=case,
                 badge=badge,
                 badge_text=BADGES.get(badge, "No clock"),
-                clock_label=label,
+                clock_label=_next_clock_label(case),
                 late=late_text(next_due_at, now=now) if badge == "overdue" else "",
+                safe_time=safe,
+                act_by_text=safe.label(calendar, now),
             )
         )
     return {
@@ -158,30 +181,74 @@ def late_text(due_at: datetime, *, now: datetime) -> str:
     return f"{minutes // (24 * 60)} d late"
 
 
+def _filter_matches(
+    filters: QueueFilters, *, now: datetime, end_today: datetime, end_next: datetime
+) -> Q | None:
+    """The page's filters as one condition (None: no filter beyond "mine")."""
+    conditions = []
+    if filters.window:
+        if filters.window not in WINDOWS:
+            raise ValueError(f"unknown due window {filters.window!r}")
+        conditions.append(
+            {
+                "overdue": Q(next_due_at__lt=now),
+                "today": Q(next_due_at__gte=now, next_due_at__lte=end_today),
+                "next": Q(next_due_at__gt=end_today, next_due_at__lte=end_next),
+            }[filters.window]
+        )
+    if filters.status:
+        conditions.append(Q(status=filters.status))
+    if filters.review_type:
+        conditions.append(Q(review_type=filters.review_type))
+    if filters.owner:
+        conditions.append(Q(owner__username=filters.owner))
+    if filters.imro:
+        conditions.append(Q(imro_name=filters.imro))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined &= condition
+    return combined
+
+
 _BUCKET_COUNTS = """
-    SELECT pk, next_due_at,
-        COUNT(*) FILTER (WHERE next_due_at < %s) OVER (),
-        COUNT(*) FILTER (WHERE next_due_at >= %s AND next_due_at <= %s) OVER (),
-        COUNT(*) FILTER (WHERE next_due_at > %s AND next_due_at <= %s) OVER (),
-        COUNT(*) FILTER (WHERE next_due_at > %s) OVER (),
-        COUNT(*) FILTER (WHERE next_due_at IS NULL) OVER ()
-    FROM ({inner}) AS queue
-    ORDER BY next_due_at IS NULL, next_due_at, pk
+    SELECT pk, next_due_at, act_by, c_overdue, c_today, c_next, c_later, c_none
+    FROM (
+        SELECT pk, next_due_at, act_by, matches,
+            COUNT(*) FILTER (WHERE next_due_at < %s) OVER () AS c_overdue,
+            COUNT(*) FILTER (WHERE next_due_at >= %s AND next_due_at <= %s) OVER () AS c_today,
+            COUNT(*) FILTER (WHERE next_due_at > %s AND next_due_at <= %s) OVER () AS c_next,
+            COUNT(*) FILTER (WHERE next_due_at > %s) OVER () AS c_later,
+            COUNT(*) FILTER (WHERE next_due_at IS NULL) OVER () AS c_none
+        FROM ({inner}) AS queue
+    ) AS counted
+    WHERE matches
+    ORDER BY act_by IS NULL, act_by, next_due_at IS NULL, next_due_at, pk
     LIMIT %s OFFSET %s
 """
 
 
 def _page_with_counts(
-    cases: QuerySet[Case], buckets: tuple, *, offset: int, limit: int
+    cases: QuerySet[Case], matches: Q | None, buckets: tuple, *, offset: int, limit: int
 ) -> tuple[list[tuple], dict | None]:
-    """A page of (pk, next_due_at) and the bucket counts over every row, in one query.
+    """A page of (pk, next_due_at, act_by) and the bucket counts over every row, in one
+    query.
 
-    Window aggregates see every row before LIMIT, so the grouped join over open cases
-    and running clocks runs once instead of twice. A page past the end has no row to
-    carry the counts: None, and the caller counts separately.
+    Window aggregates see every row before the outer WHERE and LIMIT, so the grouped join
+    over open cases and running clocks runs once instead of twice, with filters or not.
+    No matching row on the page: None, and the caller counts separately.
     """
+    flag = ExpressionWrapper(
+        matches if matches is not None else Q(pk__isnull=False), BooleanField()
+    )
     # Unordered inside: the window needs no sort, and the outer top-N sort orders the page.
-    inner, params = cases.order_by().values_list("pk", "next_due_at").query.sql_with_params()
+    inner, params = (
+        cases.annotate(matches=flag)
+        .order_by()
+        .values_list("pk", "next_due_at", "act_by", "matches")
+        .query.sql_with_params()
+    )
     # Raw SQL gets no field conversion: each backend's own form of the bucket bounds.
     bounds = [connection.ops.adapt_datetimefield_value(value) for value in buckets]
     with connection.cursor() as cursor:
@@ -190,8 +257,8 @@ def _page_with_counts(
     if not rows:
         return [], None
     names = ("overdue", "today", "next", "later", "none")
-    counts = dict(zip(names, rows[0][2:], strict=True))
-    return [(pk, _aware(due)) for pk, due, *_ in rows], counts
+    counts = dict(zip(names, rows[0][3:], strict=True))
+    return [(pk, _aware(due), _aware(act_by)) for pk, due, act_by, *_ in rows], counts
 
 
 def _aware(value):

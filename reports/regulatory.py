@@ -1,0 +1,363 @@
+"""The report's regulatory-shaped sections: UM 5 timeliness (R-RPT-3) and the CMS-0057-F
+decision metrics (R-RPT-4), over the same scope as the rest of the QUAC report.
+
+Each section is one grouped query over the scope's submissions (plus, on SQLite, one
+list of decision times for the median); what each word means is reports.definitions.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import (
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.models import Determination, Letter, Origin, Party, ReviewType
+from reports.definitions import (
+    APPROVED_OUTCOMES,
+    CMS_DEFINITIONS,
+    DECISION_TYPES,
+    DENIED_OUTCOMES,
+    PLAN_CLOCKS,
+    UM5_DEFINITIONS,
+    UM5_TARGET_SHARE,
+    methodology,
+)
+from reports.expressions import HoursBetween
+from reports.percentiles import percentile_cont
+from reports.tables import Column, Table
+from reviewers.models import Submission
+from timelines.calendar import plan_zone
+from timelines.models import Clock, ClockStatus
+
+MEASURES = (("decision", "Decision"), ("notice", "Written notice"))
+
+
+@dataclass(frozen=True)
+class Um5Cell:
+    measured: int
+    on_time: int
+
+    @property
+    def share(self) -> float | None:
+        return round(100 * self.on_time / self.measured, 1) if self.measured else None
+
+
+# UM 5 (R-RPT-3) ------------------------------------------------------------------------
+
+
+def um5_figures(
+    scope: QuerySet[Submission], *, now: datetime
+) -> dict[tuple[str, str, str], Um5Cell]:
+    """{(review type, month "YYYY-MM", measure): cell} in one grouped query.
+
+    The per-case times come from joins, not a lookup per case: the original
+    determination (one per case, a unique constraint) and the plan clock (one per case,
+    R-DL-14) join directly; the first member notice joins as one aggregate over the
+    letters, since a case can have several.
+    """
+    zone = plan_zone()
+    inner = (
+        _with_original_and_plan_clock(scope)
+        .annotate(
+            q_case=F("case_id"),
+            q_type=F("review_type"),
+            q_month=TruncMonth("imro_received_at", tzinfo=zone),
+            q_decided=F("original__signed_at"),
+            q_due=F("plan_clock__due_at"),
+        )
+        .values_list("q_case", "q_type", "q_month", "q_decided", "q_due")
+    )
+    counts = []
+    for measure in ("q_decided", "q_notice"):
+        counts += [
+            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND ({measure} IS NOT NULL OR q_due < %s))",
+            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} <= q_due)",
+        ]
+    now_param = connection.ops.adapt_datetimefield_value(now)
+    letters = connection.ops.quote_name(Letter._meta.db_table)
+    notices = (
+        "LEFT JOIN (SELECT case_id AS n_case, MIN(sent_at) AS q_notice "  # noqa: S608
+        f"FROM {letters} WHERE party = %s GROUP BY case_id) AS notices "
+        "ON notices.n_case = per_case.q_case"
+    )
+    rows = grouped_over(
+        inner,
+        ("q_type", "q_month"),
+        counts,
+        (now_param, now_param),
+        join=notices,
+        join_params=(Party.MEMBER,),
+    )
+    cells: dict[tuple[str, str, str], Um5Cell] = {}
+    for review_type, month, *figures in rows:
+        key = _month_key(month, zone)
+        for index, (measure, _) in enumerate(MEASURES):
+            cells[(review_type, key, measure)] = Um5Cell(figures[2 * index], figures[2 * index + 1])
+    return cells
+
+
+def _with_original_and_plan_clock(scope: QuerySet[Submission]) -> QuerySet[Submission]:
+    return scope.annotate(
+        original=FilteredRelation(
+            "case__determinations",
+            condition=Q(
+                case__determinations__amends__isnull=True,
+                case__determinations__signed_at__isnull=False,
+            ),
+        ),
+        plan_clock=FilteredRelation(
+            "case__clocks",
+            condition=Q(case__clocks__name__in=PLAN_CLOCKS)
+            & ~Q(case__clocks__status=ClockStatus.CANCELLED),
+        ),
+    )
+
+
+def grouped_over(
+    inner: QuerySet,
+    group: tuple[str, ...],
+    aggregates: list[str],
+    params: tuple = (),
+    *,
+    join: str = "",
+    join_params: tuple = (),
+) -> list[tuple]:
+    """Aggregates (SQL over the inner query's aliased columns) per `group`, computed over
+    the compiled `inner` query as a derived table, optionally joined to more. The SQL
+    pieces are code, never input; values travel as parameters, in order."""
+    sql, inner_params = inner.order_by().query.sql_with_params()
+    columns = ", ".join(group)
+    outer = (
+        f"SELECT {columns}, {', '.join(aggregates)} "  # noqa: S608 - code, not input
+        f"FROM ({sql}) AS per_case {join} GROUP BY {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, (*params, *inner_params, *join_params))
+        return cursor.fetchall()
+
+
+def _month_key(value: object, zone) -> str:
+    if isinstance(value, datetime):
+        return f"{value.astimezone(zone) if timezone.is_aware(value) else value:%Y-%m}"
+    return str(value)[:7]
+
+
+def um5_tables(cells: dict[tuple[str, str, str], Um5Cell], months: list[str]) -> tuple[Table, ...]:
+    """The range table (one row per decision type and measure) and the monthly table."""
+    target = f"{UM5_TARGET_SHARE:.0f} %"
+    range_rows = []
+    for review_type, type_label in DECISION_TYPES:
+        for measure, measure_label in MEASURES:
+            total = _sum_cells(cells, review_type, measure, months)
+            range_rows.append(
+                (
+                    type_label,
+                    measure_label,
+                    total.measured,
+                    total.on_time,
+                    total.measured - total.on_time,
+                    total.share,
+                    _meets(total.share),
+                )
+            )
+    month_rows = []
+    for month in months:
+        for review_type, type_label in DECISION_TYPES:
+            decision = cells.get((review_type, month, "decision"), Um5Cell(0, 0))
+            notice = cells.get((review_type, month, "notice"), Um5Cell(0, 0))
+            month_rows.append(
+                (
+                    month,
+                    type_label,
+                    decision.measured,
+                    decision.on_time,
+                    decision.share,
+                    notice.measured,
+                    notice.on_time,
+                    notice.share,
+                )
+            )
+    note = methodology(UM5_DEFINITIONS)
+    return (
+        Table(
+            slug="um5_timeliness",
+            title=f"UM 5 timeliness by decision type, against the {target} line",
+            columns=(
+                Column("decision_type", "Decision type"),
+                Column("measure", "Measure"),
+                Column("measured", "Cases measured", "count"),
+                Column("on_time", "On time", "count"),
+                Column("late", "Late", "count"),
+                Column("on_time_share", "On time (%)", "share"),
+                Column("meets_target", f"Meets {target}"),
+            ),
+            rows=tuple(range_rows),
+            note=note,
+        ),
+        Table(
+            slug="um5_by_month",
+            title="UM 5 timeliness by month of IMRO receipt",
+            columns=(
+                Column("month", "Month"),
+                Column("decision_type", "Decision type"),
+                Column("decision_measured", "Decisions measured", "count"),
+                Column("decision_on_time", "Decisions on time", "count"),
+                Column("decision_share", "Decisions on time (%)", "share"),
+                Column("notice_measured", "Notices measured", "count"),
+                Column("notice_on_time", "Notices on time", "count"),
+                Column("notice_share", "Notices on time (%)", "share"),
+            ),
+            rows=tuple(month_rows),
+            note=f"Shares below {target} miss the UM 5 line; definitions as in the table above.",
+        ),
+    )
+
+
+def _sum_cells(
+    cells: dict[tuple[str, str, str], Um5Cell], review_type: str, measure: str, months: list[str]
+) -> Um5Cell:
+    parts = [cells.get((review_type, month, measure), Um5Cell(0, 0)) for month in months]
+    return Um5Cell(sum(p.measured for p in parts), sum(p.on_time for p in parts))
+
+
+def _meets(share: float | None) -> str:
+    if share is None:
+        return "no cases measured"
+    return "yes" if share >= UM5_TARGET_SHARE else "no"
+
+
+# CMS-0057-F (R-RPT-4) -------------------------------------------------------------------
+
+
+def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
+    """Decision metrics per review type in the CMS-0057-F public-reporting shape.
+
+    One grouped query over a per-case inner query (final outcome, hours to the original
+    decision, extended or not), so each per-case lookup runs once.
+    """
+    inner = (
+        _with_original_and_plan_clock(scope)
+        .annotate(
+            q_case=F("case_id"),
+            q_type=F("review_type"),
+            q_hours=HoursBetween("case__received_at_plan", "original__signed_at"),
+            q_origin=F("case__origin"),
+        )
+        .values_list("q_case", "q_type", "q_hours", "q_origin")
+    )
+    determinations = connection.ops.quote_name(Determination._meta.db_table)
+    clocks = connection.ops.quote_name(Clock._meta.db_table)
+    # The final decision is the signed determination no later one replaces (an anti-join,
+    # as in the outcome figures); an extension is any extended clock of the case.
+    joins = (
+        "LEFT JOIN (SELECT d.case_id AS f_case, d.outcome AS q_final "  # noqa: S608
+        f"FROM {determinations} d WHERE d.signed_at IS NOT NULL AND NOT EXISTS ("
+        f"SELECT 1 FROM {determinations} l WHERE l.case_id = d.case_id "
+        "AND l.signed_at IS NOT NULL AND (l.signed_at > d.signed_at "
+        "OR (l.signed_at = d.signed_at AND l.id > d.id)))) AS finals "
+        "ON finals.f_case = per_case.q_case "
+        f"LEFT JOIN (SELECT DISTINCT case_id AS x_case FROM {clocks} WHERE extended) "
+        "AS extensions ON extensions.x_case = per_case.q_case"
+    )
+    approved, denied = sorted(APPROVED_OUTCOMES), sorted(DENIED_OUTCOMES)
+
+    def among(values: list[str]) -> str:
+        return f"q_final IN ({', '.join(['%s'] * len(values))})"
+
+    decided = "q_final IS NOT NULL"
+    aggregates = [
+        f"COUNT(*) FILTER (WHERE {decided})",
+        f"COUNT(*) FILTER (WHERE {among(approved)})",
+        f"COUNT(*) FILTER (WHERE {among(denied)})",
+        f"COUNT(*) FILTER (WHERE {among(approved)} AND q_origin = %s)",
+        f"COUNT(*) FILTER (WHERE {decided} AND x_case IS NOT NULL)",
+        f"COUNT(*) FILTER (WHERE {among(approved)} AND x_case IS NOT NULL)",
+        f"AVG(q_hours) FILTER (WHERE {decided})",
+    ]
+    params: list[object] = [*approved, *denied, *approved, Origin.APPEAL, *approved]
+    if with_percentiles:
+        aggregates.append(
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY q_hours) FILTER (WHERE {decided})"
+        )
+    names = (
+        "decided",
+        "approved",
+        "denied",
+        "approved_after_appeal",
+        "extended_cases",
+        "approved_after_extension",
+        "mean_hours",
+        "median_hours",
+    )
+    rows = {
+        review_type: dict(zip(names, figures, strict=False))
+        for review_type, *figures in grouped_over(
+            inner, ("q_type",), aggregates, tuple(params), join=joins
+        )
+    }
+    if not with_percentiles:
+        # SQLite has no percentile_cont: the same interpolation over the decision times.
+        times: dict[str, list[float]] = {}
+        pairs = grouped_over(
+            inner, ("q_type", "q_hours"), ["COUNT(*)"], join=joins + " WHERE q_final IS NOT NULL"
+        )
+        for review_type, hours, cases in pairs:
+            if hours is not None:
+                times.setdefault(review_type, []).extend([hours] * cases)
+        for review_type, row in rows.items():
+            row["median_hours"] = percentile_cont(times.get(review_type, []), 0.5)
+    shaped = []
+    for review_type, label in ReviewType.choices:
+        row = rows.get(review_type)
+        if row is None:
+            shaped.append((label, 0, None, None, None, 0, None, None, None))
+            continue
+        whole = row["decided"]
+        if not whole:
+            shaped.append((label, 0, None, None, None, 0, None, None, None))
+            continue
+        shaped.append(
+            (
+                label,
+                whole,
+                _share(row["approved"], whole),
+                _share(row["denied"], whole),
+                _share(row["approved_after_appeal"], whole),
+                row["extended_cases"],
+                _share(row["approved_after_extension"], whole),
+                _round(row["mean_hours"]),
+                _round(row["median_hours"]),
+            )
+        )
+    return Table(
+        slug="cms_decision_metrics",
+        title="Decision metrics in the CMS-0057-F public-reporting shape",
+        columns=(
+            Column("decision_type", "Decision type"),
+            Column("decided", "Decided", "count"),
+            Column("approved_share", "Approved (%)", "share"),
+            Column("denied_share", "Denied (%)", "share"),
+            Column("approved_after_appeal_share", "Approved after appeal (%)", "share"),
+            Column("extended", "Time frame extended", "count"),
+            Column("approved_after_extension_share", "Extended and approved (%)", "share"),
+            Column("mean_hours", "Time to decision, mean (hours)", "hours"),
+            Column("median_hours", "Time to decision, median (hours)", "hours"),
+        ),
+        rows=tuple(shaped),
+        note="Methodology. " + methodology(CMS_DEFINITIONS),
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

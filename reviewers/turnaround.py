@@ -1,0 +1,106 @@
+"""Each IMRO's own median turnaround (file received to review received), per organisation.
+
+Used for the latest safe time on the work queue (R-RPT-6). Grouped by IMRO, with the
+independent specialists together as one group, never by person (policy VI.D, R-REF-6):
+the figure says how long an organisation usually takes, not how fast a reviewer is.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from reviewers.models import Assignment, Review, Submission
+
+# The turnaround looks back this far; older reviews say little about today's pace.
+LOOKBACK = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Turnarounds:
+    """Median turnaround per IMRO id; None is the independent specialists' group."""
+
+    by_imro: dict[int | None, timedelta]
+    # The median over every review of the lookback, for a case with no IMRO chosen yet.
+    overall: timedelta | None
+
+    def for_imro(self, imro_id: int | None, *, assigned: bool) -> timedelta | None:
+        if assigned and imro_id in self.by_imro:
+            return self.by_imro[imro_id]
+        return self.overall
+
+
+def imro_turnarounds(*, now: datetime | None = None) -> Turnarounds:
+    """Median hours from IMRO receipt to review received over the last 12 months.
+
+    One query. On PostgreSQL the medians are percentile_cont per IMRO and over all (one
+    GROUPING SETS query); on SQLite, which has neither, the (IMRO, hours) pairs are read
+    and the same interpolation is done in Python.
+    """
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _turnarounds_in_database(now)
+    rows = (
+        Review.objects.filter(received_at__gte=now - LOOKBACK, received_at__lt=now)
+        .filter(case__submission__imro_received_at__isnull=False)
+        .values_list(
+            "assignment__imro_id", F("received_at"), F("case__submission__imro_received_at")
+        )
+    )
+    groups: dict[int | None, list[float]] = {}
+    every: list[float] = []
+    for imro_id, received, imro_received in rows:
+        hours = (received - imro_received).total_seconds() / 3600
+        groups.setdefault(imro_id, []).append(hours)
+        every.append(hours)
+    return Turnarounds(
+        by_imro={imro: _hours(_median(values)) for imro, values in groups.items()},
+        overall=_hours(_median(every)) if every else None,
+    )
+
+
+_MEDIANS = """
+    SELECT GROUPING(a.imro_id) AS overall, a.imro_id,
+        percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY EXTRACT(EPOCH FROM (r.received_at - s.imro_received_at)) / 3600.0)
+    FROM {review} r
+    JOIN {submission} s ON s.case_id = r.case_id
+    JOIN {assignment} a ON a.id = r.assignment_id
+    WHERE r.received_at >= %s AND r.received_at < %s AND s.imro_received_at IS NOT NULL
+    GROUP BY GROUPING SETS ((a.imro_id), ())
+"""
+
+
+def _turnarounds_in_database(now: datetime) -> Turnarounds:
+    quote = connection.ops.quote_name
+    sql = _MEDIANS.format(
+        review=quote(Review._meta.db_table),
+        submission=quote(Submission._meta.db_table),
+        assignment=quote(Assignment._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (now - LOOKBACK, now))
+        rows = cursor.fetchall()
+    by_imro, overall = {}, None
+    for grouped_out, imro_id, median in rows:
+        if median is None:
+            continue
+        if grouped_out:
+            overall = _hours(median)
+        else:
+            by_imro[imro_id] = _hours(median)
+    return Turnarounds(by_imro=by_imro, overall=overall)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _hours(value: float) -> timedelta:
+    return timedelta(hours=round(value, 2))
