@@ -76,6 +76,7 @@ class LetterChecksView(ApiAuthMixin, APIView):
                     "language": rendered.language,
                     "template_version": rendered.template.version,
                     "problems": rendered.problems,
+                    **letters.letter_check_report(rendered),
                 }
             ).data
         )

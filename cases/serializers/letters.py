@@ -43,9 +43,19 @@ class LetterSendSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=LetterChannel.choices, required=False)
 
 
+class CheckSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
 class LetterChecksSerializer(serializers.Serializer):
     party = serializers.CharField()
     determination_id = serializers.IntegerField()
     language = serializers.CharField()
     template_version = serializers.IntegerField()
     problems = serializers.ListField(child=serializers.CharField())
+    notice_type = serializers.CharField()
+    notice_label = serializers.CharField()
+    checks = CheckSerializer(many=True)
+    reading_grade = serializers.FloatField(allow_null=True)

@@ -213,8 +213,9 @@ CDSS_HEARINGS_ADDRESS = env_str(
     "California Department of Social Services, State Hearings Division, "
     "P.O. Box 944243, Mail Station 9-17-433, Sacramento, CA 94244-2430",
 )
-# The languages the taglines insert names (the plan's threshold languages, ISO codes).
-PLAN_THRESHOLD_LANGUAGES = env_list("PLAN_THRESHOLD_LANGUAGES", ["es", "vi", "zh", "tl", "ru"])
+# The languages the taglines insert names (the plan's threshold languages, ISO codes;
+# "zh" needs a CJK font such as fonts-noto-cjk on the server).
+PLAN_THRESHOLD_LANGUAGES = env_list("PLAN_THRESHOLD_LANGUAGES", ["es", "vi", "tl", "ru"])
 # The highest reading grade a member letter may have (R-NOT-10).
 LETTER_READING_GRADE_LIMIT = env_int("LETTER_READING_GRADE_LIMIT", 8, minimum=1)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
 from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,10 @@ def test_check_deploy_reports_no_issues():
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "Production runs on PostgreSQL"),
         ({"REDIS_URL": ""}, "Production needs Redis"),
-        ({"PLAN_MEMBER_SERVICES_PHONE": ""}, "contacts in production; set PLAN_MEMBER_SERVICES_PHONE"),
+        (
+            {"PLAN_MEMBER_SERVICES_PHONE": ""},
+            "contacts in production; set PLAN_MEMBER_SERVICES_PHONE",
+        ),
     ],
 )
 def test_production_refuses_an_unsafe_setup(override, message):

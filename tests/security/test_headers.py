@@ -24,6 +24,7 @@ from tests.security.test_access_matrix import (
 )
 from tests.security.world import world_fixture
 from tests.support.personas import client_for
+from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 
 world = world_fixture()
 pytestmark = pytest.mark.django_db
