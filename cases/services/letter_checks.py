@@ -117,7 +117,9 @@ def letter_checks(
     reading: ReadingGrade | None,
 ) -> list[Check]:
     """Every check of one letter, in order; see the module docstring (R-NOT-13)."""
-    text = normalized(text)
+    # The running footer (reference, page n / m) falls inside a sentence cut by a page end.
+    footer = rf"(?:•\s*)?{re.escape(case.tar_number)}\s+\d+\s*/\s*\d+\b"
+    text = normalized(re.sub(footer, " ", normalized(text)))
     label = Party(party).label.lower()
     texts, contacts = context["texts"], context["contacts"]
     checks = _Checks()

@@ -208,7 +208,13 @@ def letter_render(
     pdf = pdf_render(html)
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    reading = reading_grade(body, language) if party == Party.MEMBER else None
+    names = (
+        case.member.full_name,
+        str(context["determination"]["signer_name"]),
+        settings.PLAN_NAME,
+        case.tar_number,
+    )
+    reading = reading_grade(body, language, names=names) if party == Party.MEMBER else None
     rendered = RenderedLetter(
         case=case,
         determination=determination,

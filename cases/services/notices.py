@@ -128,19 +128,24 @@ FORMULAS = {
 }
 
 
-def readable_sentences(html: str) -> list[str]:
-    """The sentences of a letter body: its paragraphs, list items and headings, each
-    ending a sentence (a heading has no full stop of its own)."""
+def readable_sentences(html: str, *, names: tuple[str, ...] = ()) -> list[str]:
+    """The sentences of a letter body from its heading on: its paragraphs, list items and
+    headings, each ending a sentence (a heading has no full stop of its own). `names`
+    (the member's, the signer's, the plan's) are left out: nobody sounds them out."""
     sentences: list[str] = []
-    for _, inner in _BLOCK.findall(html):
+    start = html.lower().find("<h1")
+    for _, inner in _BLOCK.findall(html[max(start, 0) :]):
         text = " ".join(_TAG.sub(" ", inner).replace("&nbsp;", " ").split())
+        for name in names:
+            if name:
+                text = text.replace(name, " ")
         text = _NOT_WORDS.sub(" ", text)
         text = " ".join(text.split())
         if len(text.split()) < 2:
             continue
         for sentence in _SENTENCE_END.split(text):
             sentence = sentence.strip()
-            if len(sentence.split()) >= 2:
+            if len(sentence.split()) >= 3:
                 sentences.append(sentence if sentence[-1] in ".!?:" else sentence + ".")
     return sentences
 
@@ -167,9 +172,9 @@ def _one_decimal(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def reading_grade(html: str, language: str) -> ReadingGrade:
+def reading_grade(html: str, language: str, *, names: tuple[str, ...] = ()) -> ReadingGrade:
     """The reading grade of a letter body and its three hardest sentences."""
-    sentences = readable_sentences(html)
+    sentences = readable_sentences(html, names=names)
     if not sentences:
         return ReadingGrade(grade=Decimal("0.0"), formula=FORMULAS[language], hardest=[])
     graded = sorted(

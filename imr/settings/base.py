@@ -189,10 +189,10 @@ PLAN_CONTACT_SETTINGS = (
 PLAN_MEMBER_SERVICES_PHONE = env_str("PLAN_MEMBER_SERVICES_PHONE", "1-800-555-0100")
 PLAN_MEMBER_SERVICES_TTY = env_str("PLAN_MEMBER_SERVICES_TTY", "1-800-555-0101")
 PLAN_MEMBER_SERVICES_HOURS = env_str(
-    "PLAN_MEMBER_SERVICES_HOURS", "Monday to Friday, 8 a.m. to 5 p.m."
+    "PLAN_MEMBER_SERVICES_HOURS", "8 a.m. to 5 p.m., Monday to Friday"
 )
 PLAN_MEMBER_SERVICES_HOURS_ES = env_str(
-    "PLAN_MEMBER_SERVICES_HOURS_ES", "de lunes a viernes, de 8 a.m. a 5 p.m."
+    "PLAN_MEMBER_SERVICES_HOURS_ES", "de 8 a.m. a 5 p.m., de lunes a viernes"
 )
 PLAN_MAILING_ADDRESS = env_str(
     "PLAN_MAILING_ADDRESS", "Demo Health Plan, PO Box 0100, Exampletown, CA 90000"
