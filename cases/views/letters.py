@@ -91,6 +91,7 @@ def letter_check_view(request: HttpRequest, case_pk: int, party: str) -> HttpRes
     except ValidationError as refusal:
         refusal_show(request, problems_of(refusal))
         return to_decision_panel(case)
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
     return render(
         request,
         "cases/letters/check.html",
