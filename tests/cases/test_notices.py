@@ -339,3 +339,27 @@ def test_letter_preview_command_writes_the_pdf_and_prints_the_checks(
         c for c in report["checks"] if not c["ok"]
     ]
     assert output.read_bytes() == expected
+
+
+@pytest.mark.parametrize("appeal", [True, False])
+def test_the_shipped_inserts_read_at_grade_six_or_below(appeal, settings):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from cases.models import LetterInsert
+    from cases.services.notices import plan_contacts, reading_grade
+
+    inserts = LetterInsert.objects.active().exclude(kind="taglines")
+    assert inserts.count() == 4
+    for insert in inserts:
+        context = {
+            "plan_name": settings.PLAN_NAME,
+            "contacts": plan_contacts(insert.language),
+            "reference": "TAR-000123",
+            "notice": {"appeal": appeal},
+        }
+        with translation.override(insert.language):
+            html = Template(insert.body).render(Context(context))
+        # An insert's title is its first heading; the grade reads from the first <h1>.
+        grade = reading_grade(html, insert.language, names=(settings.PLAN_NAME,)).grade
+        assert grade <= 6, (insert.kind, insert.language, grade)
