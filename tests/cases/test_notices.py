@@ -363,3 +363,31 @@ def test_the_shipped_inserts_read_at_grade_six_or_below(appeal, settings):
         # An insert's title is its first heading; the grade reads from the first <h1>.
         grade = reading_grade(html, insert.language, names=(settings.PLAN_NAME,)).grade
         assert grade <= 6, (insert.kind, insert.language, grade)
+
+
+def test_staff_confirm_the_letter_texts_on_the_case_page(coordinator, cmo, quac_member):
+    with frozen():
+        case = case_at("decided", owner=coordinator, decider=cmo, letter_texts=False)
+    client = client_for(coordinator)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "not confirmed: suggestions shown" in page
+    assert REVIEW_RATIONALE in page  # the written review's rationale as the suggestion
+    texts = {"analysis_en": "The tests show no benefit over removing the lesion."}
+    refused = client_for(quac_member).post(f"/cases/{case.pk}/letters/texts/", texts)
+    assert refused.status_code in (302, 403) and not hasattr(case, "notice_text")
+    response = client.post(
+        f"/cases/{case.pk}/letters/texts/", {**texts, "condition_en": "skin cancer"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.notice_text.analysis_en == texts["analysis_en"]
+    assert case.notice_text.confirmed_by == coordinator
+    assert case.events.filter(kind="letter_texts_confirmed").exists()
+    with frozen():
+        check = client.get(f"/cases/{case.pk}/letters/member/check/").content.decode()
+    assert "Notice of decision: denial upheld" in check
+    assert "fails" not in check and "Reading grade" in check
+    empty = client.post(f"/cases/{case.pk}/letters/texts/", {"analysis_en": " "})
+    assert empty.status_code == 302
+    case.notice_text.refresh_from_db()
+    assert case.notice_text.analysis_en == texts["analysis_en"]  # nothing changed
