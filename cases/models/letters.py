@@ -135,6 +135,10 @@ class NoticeText(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField()
+    # The signed determination current when staff confirmed: an amendment asks again.
+    confirmed_for = models.ForeignKey(
+        Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -170,6 +170,12 @@ def letter_checks(
         "The reviewer's analysis in plain words is not confirmed by staff; enter or confirm "
         "it under Letter texts.",
     )
+    checks.add(
+        "Letter texts confirmed for this determination",
+        notice_text is None or notice_text.confirmed_for_id == determination.pk,
+        "The determination changed after the letter texts were confirmed (an amendment); "
+        "check and save them again under Letter texts.",
+    )
     if case.diagnoses.exists():
         checks.add(
             "Condition in plain words (R-NOT-9)",

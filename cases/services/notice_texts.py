@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.events import case_event_add
 from cases.models import Case, NoticeText, OralNotice, OralNoticeMethod
+from cases.services.determination import determination_current
 from imr.errors import Refused
 from imr.roles import perm
 from reviewers.models import Review
@@ -80,6 +81,7 @@ def notice_text_save(*, case: Case, actor: AbstractBaseUser, texts: NoticeTextIn
             setattr(notice_text, name, value)
         notice_text.confirmed_by = actor
         notice_text.confirmed_at = timezone.now()
+        notice_text.confirmed_for = determination_current(case)
         notice_text._history_user = actor
         notice_text.save()
         case_event_add(

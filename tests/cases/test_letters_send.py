@@ -14,7 +14,7 @@ from cases.services.determination import determination_amend, determination_curr
 from cases.services.documents import document_upload
 from cases.services.letters import letter_mailed_confirm, letter_send, parties_not_notified
 from notifications.models import Notification
-from tests.support.cases import case_at, frozen
+from tests.support.cases import case_at, confirm_letter_texts, frozen
 from tests.support.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST, PRACTITIONER_NPI
 from tests.support.files import pdf_bytes, upload, use_private_storage
 from tests.support.personas import client_for
@@ -237,6 +237,12 @@ def test_after_an_amendment_the_parties_need_new_letters(
             reason="Additional records received.",
         )
     assert parties_not_notified(case) == ["Member", "Treating practitioner"]
+    # The texts were confirmed for the first determination: staff check them again.
+    with pytest.raises(ValidationError) as refused:
+        _send(case, "member", coordinator, django_capture_on_commit_callbacks)
+    assert "changed after the letter texts were confirmed" in " ".join(refused.value.messages)
+    with frozen():
+        confirm_letter_texts(case)
     again = _send(case, "member", coordinator, django_capture_on_commit_callbacks)
     assert again.determination == amendment
 
