@@ -40,6 +40,7 @@ def letter_preview_view(request: HttpRequest, case_pk: int, party: str) -> HttpR
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
     response = pdf_response(rendered.pdf, f"PREVIEW {party} letter case {case.pk}.pdf", inline=True)
     response["X-Letter-Problems"] = str(len(rendered.problems))
+    response["X-Notice-Type"] = rendered.notice.code
     return response
 
 

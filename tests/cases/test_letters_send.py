@@ -262,6 +262,7 @@ def test_staff_preview_renders_without_storing(case, coordinator):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Letter-Problems"] == "0"
+    assert response["X-Notice-Type"] == "denial"
     assert not Letter.objects.exists()
     with frozen():
         checks = client.get(f"/api/v1/cases/{case.pk}/letters/member/checks/").json()
