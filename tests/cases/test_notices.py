@@ -391,3 +391,38 @@ def test_staff_confirm_the_letter_texts_on_the_case_page(coordinator, cmo, quac_
     assert empty.status_code == 302
     case.notice_text.refresh_from_db()
     assert case.notice_text.analysis_en == texts["analysis_en"]  # nothing changed
+
+
+def test_the_api_confirms_texts_and_records_the_oral_notice(coordinator, cmo):
+    with frozen():
+        case = case_at(
+            "decided",
+            owner=coordinator,
+            decider=cmo,
+            letter_texts=False,
+            review_type="expedited",
+            expedited_criterion="imminent_threat",
+            expedited_determined_by="treating_physician",
+        )
+        client = client_for(coordinator)
+        base = f"/api/v1/cases/{case.pk}"
+        saved = client.post(
+            f"{base}/letter-texts/",
+            {"analysis_en": "No benefit shown.", "condition_en": "skin cancer"},
+            content_type="application/json",
+        )
+        assert saved.status_code == 200, saved.content
+        assert saved.json()["analysis_en"] == "No benefit shown."
+        refused = client.post(
+            f"{base}/oral-notices/",
+            {"given_at": later().isoformat(), "given_to": "The member", "method": "phone"},
+            content_type="application/json",
+        )
+        assert refused.status_code == 400 and not case.oral_notices.exists()
+        told = client.post(
+            f"{base}/oral-notices/",
+            {"given_at": timezone.now().isoformat(), "given_to": "The member", "method": "phone"},
+            content_type="application/json",
+        )
+    assert told.status_code == 201, told.content
+    assert case.oral_notices.get().method == "phone"
