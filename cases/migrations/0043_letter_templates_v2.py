@@ -1,5 +1,5 @@
-"""Version 2 of the member letters (English, Spanish) and the practitioner letter
-(English), written per notice type (R-NOT-6…11), and version 1 of the inserts printed
+"""Version 2 of the member and practitioner letters (English, Spanish), written per
+notice type (R-NOT-6…11), and version 1 of the inserts printed
 with member letters (R-NOT-7, R-NOT-8), from templates/cases/letters/v2/ and
 templates/cases/letters/inserts/v1/. Those files stay as they are: later wording is a
 new version."""
@@ -10,7 +10,7 @@ from django.db import migrations
 from django.utils import timezone
 
 LETTERS = Path(__file__).resolve().parent.parent.parent / "templates" / "cases" / "letters"
-V2 = (("member", "en"), ("member", "es"), ("practitioner", "en"))
+V2 = (("member", "en"), ("member", "es"), ("practitioner", "en"), ("practitioner", "es"))
 INSERTS = (
     ("rights", "en"),
     ("rights", "es"),

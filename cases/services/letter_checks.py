@@ -215,7 +215,8 @@ def letter_checks(
                 f"Grade {reading.grade} ({reading.formula}); limit {limit}. Hardest: {hardest}",
             )
     else:
-        dear = f"Dear {context['practitioner']['name']}"
+        salutation = "Estimado(a)" if language == Language.SPANISH else "Dear"
+        dear = f"{salutation} {context['practitioner']['name']}"
         speaking = [
             m.group(0)
             for field in ("analysis", "rationale")

@@ -398,8 +398,10 @@ def _context(
         "practitioner": {"name": practitioner.name, "address": practitioner.address},
         "request_received_on": timezone.localdate(case.received_at_plan),
         "services": [s.description for s in case.services.all()],
+        # In the letter's language (the Spanish lines staff entered), with the codes.
         "services_with_codes": [
-            f"{s.description} ({s.get_code_system_display()} {s.code})" for s in case.services.all()
+            f"{text} ({s.get_code_system_display()} {s.code})"
+            for text, s in zip(texts["services"], case.services.all(), strict=False)
         ],
         "conditions": [d.description for d in case.diagnoses.all()],
         "conditions_with_codes": [f"{d.description} ({d.code})" for d in case.diagnoses.all()],

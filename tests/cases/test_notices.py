@@ -426,3 +426,12 @@ def test_the_api_confirms_texts_and_records_the_oral_notice(coordinator, cmo):
         )
     assert told.status_code == 201, told.content
     assert case.oral_notices.get().method == "phone"
+
+
+def test_the_spanish_practitioner_letter_passes_its_checks(coordinator, cmo, settings):
+    rendered = _render(coordinator, cmo, party="practitioner", language="es")
+    text = _text(rendered.pdf)
+    assert "Estimado(a)" in text and "El análisis del revisor" in text
+    assert "Radioterapia de la piel guiada por imagen" in text
+    assert settings.PLAN_PHYSICIAN_DIRECT_PHONE in text
+    assert rendered.template.version == 2 and rendered.problems == []
