@@ -435,3 +435,14 @@ def test_the_spanish_practitioner_letter_passes_its_checks(coordinator, cmo, set
     assert "Radioterapia de la piel guiada por imagen" in text
     assert settings.PLAN_PHYSICIAN_DIRECT_PHONE in text
     assert rendered.template.version == 2 and rendered.problems == []
+
+
+def test_the_case_page_shows_the_checks_stored_with_a_sent_letter(coordinator, cmo):
+    with frozen():
+        case = case_at("notified", owner=coordinator, decider=cmo)
+    page = client_for(coordinator).get(f"/cases/{case.pk}/").content.decode()
+    letter = case.letters.get(party="member")
+    assert (
+        f"Member letter sent as <code>denial</code>, reading grade {letter.reading_grade}" in page
+    )
+    assert f"{len(letter.checks)} checks passed" in page
