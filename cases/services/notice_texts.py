@@ -70,12 +70,13 @@ def notice_text_save(*, case: Case, actor: AbstractBaseUser, texts: NoticeTextIn
     """
     if not actor.has_perm(perm("work_cases")):
         raise PermissionDenied("Your role does not allow editing letter texts.")
-    values = {f.name: " ".join(getattr(texts, f.name).split(" ")).strip() for f in fields(texts)}
+    values = {f.name: getattr(texts, f.name).strip() for f in fields(texts)}
     if not values["analysis_en"]:
         raise Refused({"analysis_en": ["Enter the reviewer's analysis in plain words."]})
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         notice_text = NoticeText.objects.filter(case=case).first() or NoticeText(case=case)
+        first = notice_text.pk is None
         changed = [name for name, value in values.items() if getattr(notice_text, name) != value]
         for name, value in values.items():
             setattr(notice_text, name, value)
@@ -88,7 +89,7 @@ def notice_text_save(*, case: Case, actor: AbstractBaseUser, texts: NoticeTextIn
             case=case,
             kind="letter_texts_confirmed",
             summary="Letter texts confirmed"
-            + (f" ({len(changed)} changed)." if notice_text.pk and changed else "."),
+            + ("." if first else f" again ({len(changed)} changed)."),
             actor=actor,
             data={"changed": changed},
         )
