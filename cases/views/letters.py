@@ -61,7 +61,10 @@ def notice_texts_view(request: HttpRequest, case_pk: int) -> HttpResponse:
 def oral_notice_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     """UM staff record the oral notice of an expedited decision (R-NOT-12)."""
     case = get_case_for_user(request, case_pk, capability="work_cases")
-    given_at = parse_datetime(request.POST.get("given_at", "") or "")
+    try:
+        given_at = parse_datetime(request.POST.get("given_at", "").strip())
+    except ValueError:  # well formed but not a real date or time
+        given_at = None
     if given_at is None:
         refusal_show(request, ["Give the date and time the member was told."])
         return to_decision_panel(case)

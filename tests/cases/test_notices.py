@@ -446,3 +446,28 @@ def test_the_case_page_shows_the_checks_stored_with_a_sent_letter(coordinator, c
         f"Member letter sent as <code>denial</code>, reading grade {letter.reading_grade}" in page
     )
     assert f"{len(letter.checks)} checks passed" in page
+
+
+def test_staff_record_the_oral_notice_on_the_case_page(coordinator, cmo):
+    with frozen():
+        case = case_at(
+            "decided",
+            owner=coordinator,
+            decider=cmo,
+            review_type="expedited",
+            expedited_criterion="imminent_threat",
+            expedited_determined_by="treating_physician",
+        )
+        client = client_for(coordinator)
+        url = f"/cases/{case.pk}/letters/oral-notice/"
+        assert "Not recorded yet" in client.get(f"/cases/{case.pk}/").content.decode()
+        for bad in ("", "2026-13-45T10:00", "yesterday"):
+            response = client.post(url, {"given_at": bad, "given_to": "The member"})
+            assert response.status_code == 302
+        assert not case.oral_notices.exists()
+        client.post(
+            url, {"given_at": "2026-06-05T09:30", "given_to": "The member", "method": "phone"}
+        )
+    notice = case.oral_notices.get()
+    assert (notice.given_by, notice.method, notice.given_to) == (coordinator, "phone", "The member")
+    assert timezone.localtime(notice.given_at).strftime("%H:%M") == "09:30"
