@@ -1,12 +1,14 @@
-"""Letters to the member and the treating practitioner (R-NOT-1…5, R-TRK-6, R-TRK-10).
+"""Letters to the member and the treating practitioner (R-NOT-1…13, R-TRK-6, R-TRK-10).
 
 A letter is rendered with WeasyPrint from the active template version for its party and
-language, from the current signed determination. Staff preview it (rendered on the fly,
-nothing stored); sending renders it once more, checks it (letter_problems), stores the
-exact PDF in private storage with its SHA-256 and hands it to the party's channel
-(cases.letter_delivery). A stored letter is never regenerated: a download is the stored
-bytes. When every party is notified of the current determination the case moves from
-decided to notified.
+language, from the current signed determination, as its notice type (notices.py), with
+the texts staff confirmed (notice_texts.py) and, for the member, the active inserts in
+the same PDF. Staff preview it (rendered on the fly, nothing stored); sending renders it
+once more, runs the named pre-send check (letter_checks.py), stores the exact PDF in
+private storage with its SHA-256, the checks, the notice type, the reading grade and the
+inserts, and hands it to the party's channel (cases.letter_delivery). A stored letter is
+never regenerated: a download is the stored bytes. When every party is notified of the
+current determination the case moves from decided to notified.
 
 Citation convention (R-TRK-10): the rationale, criteria and modification cite documents
 by their neutral titles ("Clinical data 2", "Reviewer determination 1"), or any title in
