@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cases.demo_letters import demo_notice_cases_seed
 from cases.models import Case, DocumentKind, Member, Practitioner
 from cases.services import (
     CaseDetails,
@@ -187,6 +188,14 @@ def demo_cases_seed() -> list[Case]:
     referral_approve(case=knee, actor=cmo)
     _clinical_note(knee, coordinator)
     cases.append(knee)
+    # 9–13. Signed determinations, one per notice type: every letter can be previewed.
+    cases += demo_notice_cases_seed(
+        open_=open_,
+        submitted=_submitted,
+        review_pdf=lambda: _pdf("reviewer-determination.pdf", "Written determination (demo)"),
+        cmo=cmo,
+        coordinator=coordinator,
+    )
     return cases
 
 

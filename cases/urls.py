@@ -68,6 +68,11 @@ decision_patterns = [
     ),
     path("<int:case_pk>/letters/<str:party>/send/", letters.letter_send_view, name="letter_send"),
     path(
+        "<int:case_pk>/letters/<str:party>/check/", letters.letter_check_view, name="letter_check"
+    ),
+    path("<int:case_pk>/letters/texts/", letters.notice_texts_view, name="notice_texts"),
+    path("<int:case_pk>/letters/oral-notice/", letters.oral_notice_view, name="oral_notice"),
+    path(
         "<int:case_pk>/letters/<int:pk>/download/",
         letters.letter_download_view,
         name="letter_download",

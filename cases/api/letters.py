@@ -1,4 +1,5 @@
-"""REST endpoints for letters (R-API-1, R-TRK-6): list, preview, checks, download, mailed."""
+"""REST endpoints for letters (R-API-1, R-TRK-6): list, preview, checks, download, mailed;
+the letter texts staff confirm and the oral notice (R-NOT-6, R-NOT-9, R-NOT-12)."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,8 +13,15 @@ from rest_framework.views import APIView
 
 from cases.access import access_log, get_case_for_user
 from cases.models import AccessLog, Party
-from cases.serializers.letters import LetterChecksSerializer, LetterSendSerializer, LetterSerializer
+from cases.serializers.letters import (
+    LetterChecksSerializer,
+    LetterSendSerializer,
+    LetterSerializer,
+    NoticeTextSerializer,
+    OralNoticeSerializer,
+)
 from cases.services import letters
+from cases.services.notice_texts import NoticeTextInput, notice_text_save, oral_notice_record
 from imr.api import ApiAuthMixin
 from imr.web import pdf_response
 
@@ -76,6 +84,7 @@ class LetterChecksView(ApiAuthMixin, APIView):
                     "language": rendered.language,
                     "template_version": rendered.template.version,
                     "problems": rendered.problems,
+                    **letters.letter_check_report(rendered),
                 }
             ).data
         )
@@ -99,3 +108,30 @@ class LetterMailedView(ApiAuthMixin, APIView):
         letter = get_object_or_404(case.letters, pk=pk)
         result = letters.letter_mailed_confirm(letter=letter, actor=request.user)
         return Response(LetterSerializer(result).data, status=status.HTTP_200_OK)
+
+
+class NoticeTextView(ApiAuthMixin, APIView):
+    """POST: save and confirm the case texts the letters print (R-NOT-6, R-NOT-9)."""
+
+    @extend_schema(request=NoticeTextSerializer, responses=NoticeTextSerializer)
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = get_case_for_user(request, case_pk, capability="work_cases")
+        form = NoticeTextSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        texts = NoticeTextInput(
+            **{k: v for k, v in form.validated_data.items() if k != "confirmed_at"}
+        )
+        saved = notice_text_save(case=case, actor=request.user, texts=texts)
+        return Response(NoticeTextSerializer(saved).data)
+
+
+class OralNoticeView(ApiAuthMixin, APIView):
+    """POST: record the oral notice of an expedited decision (R-NOT-12)."""
+
+    @extend_schema(request=OralNoticeSerializer, responses={201: OralNoticeSerializer})
+    def post(self, request: Request, case_pk: int) -> Response:
+        case = get_case_for_user(request, case_pk, capability="work_cases")
+        form = OralNoticeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        notice = oral_notice_record(case=case, actor=request.user, **form.validated_data)
+        return Response(OralNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)

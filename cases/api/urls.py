@@ -60,6 +60,16 @@ urlpatterns = [
     # Letters.
     path("cases/<int:case_pk>/letters/", letters.LetterListView.as_view(), name="api-letter-list"),
     path(
+        "cases/<int:case_pk>/letter-texts/",
+        letters.NoticeTextView.as_view(),
+        name="api-letter-texts",
+    ),
+    path(
+        "cases/<int:case_pk>/oral-notices/",
+        letters.OralNoticeView.as_view(),
+        name="api-oral-notices",
+    ),
+    path(
         "cases/<int:case_pk>/letters/<str:party>/preview/",
         letters.LetterPreviewView.as_view(),
         name="api-letter-preview",

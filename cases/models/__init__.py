@@ -17,7 +17,17 @@ from cases.models.case import (
 from cases.models.closure import CaseResolution, TarAttachment, TarBundle
 from cases.models.determination import Determination, Outcome
 from cases.models.documents import Document, DocumentKind
-from cases.models.letters import Letter, LetterChannel, LetterTemplate, Party
+from cases.models.letters import (
+    InsertKind,
+    Letter,
+    LetterChannel,
+    LetterInsert,
+    LetterTemplate,
+    NoticeText,
+    OralNotice,
+    OralNoticeMethod,
+    Party,
+)
 from cases.models.member import Language, Member, Practitioner
 from cases.models.status import Status
 
@@ -32,11 +42,16 @@ __all__ = [
     "Diagnosis",
     "Document",
     "DocumentKind",
+    "InsertKind",
     "Language",
     "Letter",
     "LetterChannel",
+    "LetterInsert",
     "LetterTemplate",
     "Member",
+    "NoticeText",
+    "OralNotice",
+    "OralNoticeMethod",
     "Origin",
     "Outcome",
     "Party",

@@ -68,6 +68,109 @@ class LetterTemplate(models.Model):
         return f"{self.get_party_display()} letter ({self.language}) v{self.version}"
 
 
+class InsertKind(models.TextChoices):
+    """The inserts printed with a member letter (R-NOT-7, R-NOT-8)."""
+
+    RIGHTS = "rights", "Your rights and State Hearing information"
+    NONDISCRIMINATION = "nondiscrimination", "Nondiscrimination notice (Section 1557)"
+    TAGLINES = "taglines", "Language assistance taglines"
+
+
+class LetterInsert(models.Model):
+    """One version of an insert's wording, rendered after the letter into the same PDF.
+
+    Taglines speak every threshold language at once: their language is blank.
+    """
+
+    kind = models.CharField(max_length=20, choices=InsertKind.choices)
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True)
+    version = models.PositiveIntegerField()
+    body = models.TextField(help_text="Django template text (HTML), with the letter's variables.")
+    active = models.BooleanField(default=False)
+    change_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    objects = LetterTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language", "version"], name="one_letter_insert_version"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                condition=Q(active=True),
+                name="one_active_letter_insert",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language or 'all'}) v{self.version}"
+
+
+class NoticeText(models.Model):
+    """The case texts a letter prints, in plain words, as UM staff entered or confirmed
+    them (R-NOT-6, R-NOT-9). English and Spanish; a Spanish letter needs every Spanish
+    text it prints. Saved by cases.services.notice_texts.notice_text_save."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="notice_text")
+    # The reviewer's analysis in plain words (suggested from the written review).
+    analysis_en = models.TextField(blank=True)
+    analysis_es = models.TextField(blank=True)
+    # The condition in plain words (the ICD-10-CM title is only a suggestion).
+    condition_en = models.TextField(blank=True)
+    condition_es = models.TextField(blank=True)
+    # Spanish versions of the other texts; one line per requested service, in order.
+    services_es = models.TextField(blank=True)
+    qualifications_es = models.TextField(blank=True)
+    rationale_es = models.TextField(blank=True)
+    criteria_es = models.TextField(blank=True)
+    modification_es = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+    # The signed determination current when staff confirmed: an amendment asks again.
+    confirmed_for = models.ForeignKey(
+        Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"letter texts of case {self.case_id}"
+
+
+class OralNoticeMethod(models.TextChoices):
+    PHONE = "phone", "By telephone"
+    IN_PERSON = "in_person", "In person"
+    VOICEMAIL = "voicemail", "Voicemail (message left)"
+
+
+class OralNotice(models.Model):
+    """The oral notice of an expedited decision to the member (42 CFR 438.408(d)(2),
+    R-NOT-12): when, to whom, by whom and how. Append-only: a correction is a new row."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="oral_notices")
+    given_at = models.DateTimeField()
+    given_to = models.CharField(max_length=200, help_text="The member or their representative.")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=12, choices=OralNoticeMethod.choices)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"oral notice on case {self.case_id}"
+
+
 class LetterQuerySet(models.QuerySet):
     def awaiting_mail(self) -> "LetterQuerySet":
         """Letters in the print-and-mail queue that nobody has marked as mailed yet."""
@@ -84,6 +187,12 @@ class Letter(models.Model):
     party = models.CharField(max_length=12, choices=Party.choices)
     language = models.CharField(max_length=2, choices=Language.choices)
     template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="letters")
+    # The notice type the letter was written as, and the inserts printed with it (R-NOT-7).
+    notice_type = models.CharField(max_length=24, blank=True)
+    inserts = models.ManyToManyField(LetterInsert, blank=True, related_name="letters")
+    # The pre-send check as it passed: [{"name", "ok", "detail"}] (R-NOT-13).
+    checks = models.JSONField(default=list, blank=True)
+    reading_grade = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     storage_name = models.CharField(max_length=100, unique=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()

@@ -9,6 +9,8 @@ from cases.models import (
     Determination,
     Letter,
     LetterChannel,
+    NoticeText,
+    OralNotice,
     Party,
     Status,
     TarAttachment,
@@ -17,6 +19,7 @@ from cases.models import (
 from cases.services.closure import close_problems, resolve_problems
 from cases.services.determination import determination_current
 from cases.services.letters import cited_titles
+from cases.services.notice_texts import FIELD_LABELS, notice_text_suggestions
 from reviewers.models import InformationRequest, Review
 
 
@@ -52,6 +55,10 @@ class DecisionPanel:
     bundles: list[TarBundle] = field(default_factory=list)
     attachment: TarAttachment | None = None
     close_problems: list[str] = field(default_factory=list)
+    # The letter texts form (R-NOT-6, R-NOT-9): saved values, else the suggestions.
+    notice_texts: dict[str, str] = field(default_factory=dict)
+    notice_texts_confirmed: bool = False
+    oral_notices: list[OralNotice] = field(default_factory=list)
 
     @property
     def suggested_outcome(self) -> str:
@@ -123,6 +130,12 @@ def decision_panel_for_case(case: Case) -> DecisionPanel:
         titles = {t.lower() for t in case.documents.current().values_list("title", flat=True)}
         panel.uncited = [t for t in cited_titles(current) if t.lower() not in titles]
     panel.open_requests = InformationRequest.objects.open().filter(case=case).count()
+    saved = NoticeText.objects.filter(case=case).first()
+    panel.notice_texts_confirmed = saved is not None
+    panel.notice_texts = {name: getattr(saved, name) if saved else "" for name in FIELD_LABELS} | (
+        {} if saved else notice_text_suggestions(case)
+    )
+    panel.oral_notices = list(case.oral_notices.select_related("given_by"))
     panel.resolution = (
         CaseResolution.objects.filter(case=case).select_related("resolved_by").first()
     )

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from cases.models import (
     Letter,
     LetterChannel,
+    OralNoticeMethod,
     Party,
 )
 
@@ -43,9 +44,46 @@ class LetterSendSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=LetterChannel.choices, required=False)
 
 
+class CheckSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
 class LetterChecksSerializer(serializers.Serializer):
     party = serializers.CharField()
     determination_id = serializers.IntegerField()
     language = serializers.CharField()
     template_version = serializers.IntegerField()
     problems = serializers.ListField(child=serializers.CharField())
+    notice_type = serializers.CharField()
+    notice_label = serializers.CharField()
+    checks = CheckSerializer(many=True)
+    reading_grade = serializers.FloatField(allow_null=True)
+
+
+class NoticeTextSerializer(serializers.Serializer):
+    """The letter texts UM staff confirm (R-NOT-6, R-NOT-9); saving is the confirmation."""
+
+    analysis_en = serializers.CharField(help_text="The reviewer's analysis in plain words.")
+    condition_en = serializers.CharField(required=False, allow_blank=True, default="")
+    analysis_es = serializers.CharField(required=False, allow_blank=True, default="")
+    condition_es = serializers.CharField(required=False, allow_blank=True, default="")
+    services_es = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="One line per service."
+    )
+    qualifications_es = serializers.CharField(required=False, allow_blank=True, default="")
+    rationale_es = serializers.CharField(required=False, allow_blank=True, default="")
+    criteria_es = serializers.CharField(required=False, allow_blank=True, default="")
+    modification_es = serializers.CharField(required=False, allow_blank=True, default="")
+    confirmed_at = serializers.DateTimeField(read_only=True)
+
+
+class OralNoticeSerializer(serializers.Serializer):
+    """The oral notice of an expedited decision (R-NOT-12)."""
+
+    id = serializers.IntegerField(read_only=True)
+    given_at = serializers.DateTimeField()
+    given_to = serializers.CharField(max_length=200)
+    method = serializers.ChoiceField(choices=OralNoticeMethod.choices)
+    recorded_at = serializers.DateTimeField(read_only=True)

@@ -7,6 +7,9 @@
     review            the reviewer's written determination received (review_record)
     determination     the CMO's coverage determination: record, sign, amend
     letters           member and practitioner letters: render, check, send
+    notices           notice type, plan contacts, reading grade (pure reads)
+    letter_checks     the pre-send check, a named list per notice type
+    notice_texts      letter texts staff confirm (analysis, Spanish), the oral notice
     letter_templates  a new letter wording is a new version
     closure           resolve, the TAR bundle and its attachment, close
 
@@ -55,6 +58,12 @@ from cases.services.letters import (
     letter_render,
     letter_send,
 )
+from cases.services.notice_texts import (
+    NoticeTextInput,
+    notice_text_save,
+    notice_text_suggestions,
+    oral_notice_record,
+)
 from cases.services.review import review_record
 from cases.services.submission import case_submit
 
@@ -62,6 +71,7 @@ __all__ = [
     "CaseDetails",
     "DeterminationInput",
     "IntakeResult",
+    "NoticeTextInput",
     "RenderedLetter",
     "ServiceLine",
     "case_close",
@@ -86,6 +96,9 @@ __all__ = [
     "letter_send",
     "letter_template_publish",
     "member_find_or_create",
+    "notice_text_save",
+    "notice_text_suggestions",
+    "oral_notice_record",
     "practitioner_find_or_create",
     "received_at_plan_change",
     "referral_approve",

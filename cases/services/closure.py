@@ -93,6 +93,11 @@ def resolve_problems(case: Case) -> list[str]:
         problems.append(
             "Not yet notified of the current determination: " + ", ".join(missing).lower() + "."
         )
+    if case.is_expedited and not case.oral_notices.exists():
+        problems.append(
+            "An expedited decision needs the oral notice to the member recorded first "
+            "(when, to whom, by whom, how; 42 CFR 438.408(d)(2))."
+        )
     return problems + _open_request_problem(case)
 
 

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 
-from cases.models.letters import LetterTemplate
+from cases.models.letters import LetterInsert, LetterTemplate
 from imr.errors import Refused
 
 # A template variable or tag inside a <style> block or a style="…" attribute would put
@@ -28,21 +28,7 @@ def letter_template_publish(
     Letters already sent keep the exact PDF they were sent with, so earlier versions stay
     as history and are never changed.
     """
-    if not change_note.strip():
-        raise Refused({"change_note": ["Say what changed in this version."]})
-    if _CSS_WITH_TEMPLATE_OUTPUT.search(body):
-        raise Refused(
-            {
-                "body": [
-                    "Case text may not be placed inside a <style> block or a style attribute; "
-                    "put it in the letter's text."
-                ]
-            }
-        )
-    try:
-        Template(body)
-    except TemplateSyntaxError as exc:
-        raise Refused({"body": [f"The template does not compile: {exc}"]}) from exc
+    _body_check(body=body, change_note=change_note)
     latest = (
         LetterTemplate.objects.select_for_update()
         .filter(party=party, language=language)
@@ -59,3 +45,46 @@ def letter_template_publish(
         created_by=actor,
         created_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def letter_insert_publish(
+    *, kind: str, language: str, body: str, change_note: str, actor: AbstractBaseUser
+) -> LetterInsert:
+    """Add the next version of an insert (R-NOT-7, R-NOT-8) and make it the active one;
+    letters already sent keep the inserts they were printed with."""
+    _body_check(body=body, change_note=change_note)
+    latest = (
+        LetterInsert.objects.select_for_update()
+        .filter(kind=kind, language=language)
+        .aggregate(Max("version"))["version__max"]
+    )
+    LetterInsert.objects.filter(kind=kind, language=language, active=True).update(active=False)
+    return LetterInsert.objects.create(
+        kind=kind,
+        language=language,
+        version=(latest or 0) + 1,
+        body=body,
+        active=True,
+        change_note=change_note.strip(),
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+
+
+def _body_check(*, body: str, change_note: str) -> None:
+    if not change_note.strip():
+        raise Refused({"change_note": ["Say what changed in this version."]})
+    if _CSS_WITH_TEMPLATE_OUTPUT.search(body):
+        raise Refused(
+            {
+                "body": [
+                    "Case text may not be placed inside a <style> block or a style attribute; "
+                    "put it in the letter's text."
+                ]
+            }
+        )
+    try:
+        Template(body)
+    except TemplateSyntaxError as exc:
+        raise Refused({"body": [f"The template does not compile: {exc}"]}) from exc

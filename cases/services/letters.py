@@ -1,12 +1,14 @@
-"""Letters to the member and the treating practitioner (R-NOT-1…5, R-TRK-6, R-TRK-10).
+"""Letters to the member and the treating practitioner (R-NOT-1…13, R-TRK-6, R-TRK-10).
 
 A letter is rendered with WeasyPrint from the active template version for its party and
-language, from the current signed determination. Staff preview it (rendered on the fly,
-nothing stored); sending renders it once more, checks it (letter_problems), stores the
-exact PDF in private storage with its SHA-256 and hands it to the party's channel
-(cases.letter_delivery). A stored letter is never regenerated: a download is the stored
-bytes. When every party is notified of the current determination the case moves from
-decided to notified.
+language, from the current signed determination, as its notice type (notices.py), with
+the texts staff confirmed (notice_texts.py) and, for the member, the active inserts in
+the same PDF. Staff preview it (rendered on the fly, nothing stored); sending renders it
+once more, runs the named pre-send check (letter_checks.py), stores the exact PDF in
+private storage with its SHA-256, the checks, the notice type, the reading grade and the
+inserts, and hands it to the party's channel (cases.letter_delivery). A stored letter is
+never regenerated: a download is the stored bytes. When every party is notified of the
+current determination the case moves from decided to notified.
 
 Citation convention (R-TRK-10): the rationale, criteria and modification cite documents
 by their neutral titles ("Clinical data 2", "Reviewer determination 1"), or any title in
@@ -18,9 +20,8 @@ import hashlib
 import io
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -30,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template import Context, Template
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader
 
@@ -39,10 +40,13 @@ from cases.letter_delivery import channel_for, default_channel
 from cases.models import (
     Case,
     Determination,
+    InsertKind,
     Language,
     Letter,
     LetterChannel,
+    LetterInsert,
     LetterTemplate,
+    NoticeText,
     Outcome,
     Party,
     Status,
@@ -50,6 +54,16 @@ from cases.models import (
 from cases.models.documents import NEUTRAL_TITLES
 from cases.services.case import case_transition
 from cases.services.determination import determination_current
+from cases.services.letter_checks import Check, letter_checks
+from cases.services.notice_texts import FIELD_LABELS, notice_text_suggestions
+from cases.services.notices import (
+    NoticeType,
+    ReadingGrade,
+    adverse_decision,
+    notice_type_for,
+    plan_contacts,
+    reading_grade,
+)
 from cases.storage import documents_storage
 from imr.errors import Refused
 from imr.pdf import pdf_render
@@ -70,13 +84,6 @@ OUTCOME_LABELS: dict[str, dict[str, str]] = {
         Outcome.MODIFY: "MODIFICADO",
     },
 }
-# The heading of the appeal-rights section in the member letter (R-NOT-2).
-APPEAL_HEADINGS = {
-    Language.ENGLISH: "Your right to appeal",
-    Language.SPANISH: "Su derecho a apelar",
-}
-# Internal words a member would not know (R-NOT-5); the member letter may not use them.
-MEMBER_LETTER_ACRONYMS = ("IMR", "IMRO", "UM", "CPT", "HCPCS", "ICD", "TAR", "CMO", "QUAC", "NPI")
 # How long a practitioner's secure download link works.
 LINK_DAYS = 30
 
@@ -89,17 +96,28 @@ _NEUTRAL = re.compile(
 
 @dataclass
 class RenderedLetter:
-    """A letter rendered for preview or sending, with what the pre-send checks found."""
+    """A letter rendered for preview or sending, with its pre-send check (R-NOT-13)."""
 
     case: Case
     determination: Determination
     party: str
     language: str
     template: LetterTemplate
+    notice: NoticeType
     pdf: bytes
     text: str
     page_count: int
-    problems: list[str] = field(default_factory=list)
+    inserts: list[LetterInsert] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    reading: ReadingGrade | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this letter may not be sent; empty when it may."""
+        return [check.detail for check in self.checks if not check.ok]
+
+    def checks_data(self) -> list[dict[str, object]]:
+        return [check.as_dict() for check in self.checks]
 
 
 def letter_language(case: Case, party: str) -> str:
@@ -107,18 +125,8 @@ def letter_language(case: Case, party: str) -> str:
     return case.member.language if party == Party.MEMBER else Language.ENGLISH
 
 
-def appeal_rights_apply(*, case: Case, determination: Determination) -> bool:
-    """Whether the member letter must explain appeal rights (R-NOT-2, policy VI.G.4).
-
-    The plan's determination upholds a denial, delay or modification whenever its outcome
-    is deny or modify: the member does not get what was asked. The basis must be medical
-    necessity or the experimental/investigational nature of the request; a case that
-    reached review on a benefit exclusion is eligible only when experimental (VI.C), so
-    every eligible case qualifies, and this only excludes a benefit exclusion that is not.
-    """
-    if determination.outcome not in (Outcome.DENY, Outcome.MODIFY):
-        return False
-    return case.experimental_investigational or not case.benefit_exclusion
+# The plan's determination upholds a denial, delay or modification (R-NOT-2).
+appeal_rights_apply = adverse_decision
 
 
 def cited_titles(determination: Determination) -> list[str]:
@@ -135,13 +143,18 @@ def cited_titles(determination: Determination) -> list[str]:
 
 
 def letter_render(
-    *, case: Case, party: str, determination: Determination | None = None
+    *,
+    case: Case,
+    party: str,
+    determination: Determination | None = None,
+    language: str | None = None,
 ) -> RenderedLetter:
     """Render the letter for `party` from the current signed determination and check it.
 
-    Reads only. Raises ValidationError when there is nothing to render (no signed
-    determination, no review, no active template); other problems are listed on the
-    result so a preview can show them.
+    Reads only. Refused when there is nothing to render (no signed determination, no
+    review, no active template); every other problem is a failing check on the result,
+    so the preview can show it. The member letter and its inserts are one PDF.
+    `language` overrides the party's language (Compliance reviewing a template).
     """
     if party not in Party.values:
         raise Refused("Choose the member or the treating practitioner.")
@@ -156,48 +169,224 @@ def letter_render(
     review = Review.objects.filter(case=case).first()
     if review is None:
         raise Refused("The reviewer's determination is not recorded on this case.")
-    language = letter_language(case, party)
+    language = language or letter_language(case, party)
     template = LetterTemplate.objects.active().filter(party=party, language=language).first()
     if template is None:
         raise Refused(
             f"There is no active {Party(party).label.lower()} letter template in "
             f"{Language(language).label}; an Administrator activates one."
         )
-    context = _context(case=case, determination=determination, review=review, language=language)
+    notice = notice_type_for(case=case, determination=determination)
+    notice_text = NoticeText.objects.filter(case=case).first()
+    texts, missing_spanish = _texts(
+        case=case,
+        determination=determination,
+        review=review,
+        notice_text=notice_text,
+        language=language,
+        for_member=party == Party.MEMBER,
+    )
+    context = _context(
+        case=case,
+        determination=determination,
+        review=review,
+        language=language,
+        notice=notice,
+        texts=texts,
+    )
+    inserts = _inserts(party=party, language=language, notice=notice)
     with translation.override(language):
         body = Template(template.body).render(Context(context))
+        pages = [Template(i.body).render(Context(context)) for i in inserts.values()]
         html = render_to_string(
             "cases/letters/letter.html",
-            {**context, "body": mark_safe(body), "party": party},  # noqa: S308 (autoescaped)
+            {
+                **context,
+                "body": mark_safe(body),  # noqa: S308 (autoescaped)
+                "inserts": [mark_safe(page) for page in pages],  # noqa: S308 (autoescaped)
+                "party": party,
+            },
         )
     pdf = pdf_render(html)
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    names = (
+        case.member.full_name,
+        str(context["determination"]["signer_name"]),
+        settings.PLAN_NAME,
+        case.tar_number,
+    )
+    reading = reading_grade(body, language, names=names) if party == Party.MEMBER else None
     rendered = RenderedLetter(
         case=case,
         determination=determination,
         party=party,
         language=language,
         template=template,
+        notice=notice,
         pdf=pdf,
         text=text,
         page_count=len(reader.pages),
+        inserts=list(inserts.values()),
+        reading=reading,
     )
-    rendered.problems = letter_problems(rendered, review=review, context=context)
+    rendered.checks = letter_checks(
+        case=case,
+        determination=determination,
+        current=determination_current(case),
+        party=party,
+        language=language,
+        notice=notice,
+        text=text,
+        body_html=body,
+        context=context,
+        notice_text=notice_text,
+        missing_spanish=missing_spanish,
+        inserts=inserts,
+        citation_problems=_citation_problems(case, determination),
+        reading=reading,
+    )
     return rendered
 
 
+def _inserts(*, party: str, language: str, notice: NoticeType) -> dict[str, LetterInsert]:
+    """The active inserts printed after a member letter (R-NOT-7, R-NOT-8), by kind."""
+    if party != Party.MEMBER:
+        return {}
+    wanted = {InsertKind.NONDISCRIMINATION: language, InsertKind.TAGLINES: ""}
+    if notice.adverse:
+        wanted = {InsertKind.RIGHTS: language, **wanted}
+    found = {
+        (i.kind, i.language): i for i in LetterInsert.objects.active().filter(kind__in=list(wanted))
+    }
+    return {kind: found[(kind, lang)] for kind, lang in wanted.items() if (kind, lang) in found}
+
+
+# A member does not know the case's internal document titles (R-NOT-9): a citation in
+# the CMO's text is printed as what the document is to them.
+MEMBER_TITLE_WORDS: dict[str, dict[str, str]] = {
+    Language.ENGLISH: {
+        "Relevant information": "the information sent with the request",
+        "Practitioner submission": "the letter from your doctor",
+        "Medical history": "your medical history",
+        "Clinical data": "your medical records",
+        "Physician certification": "your doctor's certification",
+        "Physician recommendation": "your doctor's recommendation",
+        "Reviewer determination": "the reviewer's report",
+        "Supporting document": "the records we used",
+        "": "the records we used",
+    },
+    Language.SPANISH: {
+        "Relevant information": "la información enviada con el pedido",
+        "Practitioner submission": "la carta de su médico",
+        "Medical history": "su historial médico",
+        "Clinical data": "sus expedientes médicos",
+        "Physician certification": "la certificación de su médico",
+        "Physician recommendation": "la recomendación de su médico",
+        "Reviewer determination": "el informe del revisor",
+        "Supporting document": "los papeles que usamos",
+        "": "los papeles que usamos",
+    },
+}
+
+
+def member_wording(text: str, language: str) -> str:
+    """The CMO's or reviewer's text with document citations in the member's words."""
+    words = MEMBER_TITLE_WORDS[language]
+
+    def neutral(match: re.Match) -> str:
+        kind = next(t for t in NEUTRAL_TITLES.values() if t.lower() == match.group(1).lower())
+        return words[kind]
+
+    return _BRACKETED.sub(words[""], _NEUTRAL.sub(neutral, text))
+
+
+def _texts(
+    *,
+    case: Case,
+    determination: Determination,
+    review: Review,
+    notice_text: NoticeText | None,
+    language: str,
+    for_member: bool,
+) -> tuple[dict[str, object], list[str]]:
+    """The case texts the letter prints in its language, and the Spanish ones missing.
+
+    Until staff confirm them, the English analysis and condition are the suggestions
+    (the review's rationale, the ICD-10-CM titles lowercased) so a preview shows where
+    they go; the pre-send check refuses them unconfirmed. A missing Spanish text prints
+    its English version, which the check also refuses (R-NOT-9).
+    """
+    suggestions = notice_text_suggestions(case)
+    nt = notice_text or NoticeText()
+    services = [s.description for s in case.services.all()]
+    english = {
+        "services": services,
+        "condition": nt.condition_en or suggestions["condition_en"],
+        "qualifications": review.reviewer_qualifications,
+        "analysis": nt.analysis_en or suggestions["analysis_en"],
+        "rationale": determination.rationale,
+        "criteria": determination.criteria_used,
+        "modification": determination.modification,
+    }
+    missing: list[str] = []
+    texts = dict(english)
+    if language == Language.SPANISH:
+        lines = [line.strip() for line in nt.services_es.splitlines() if line.strip()]
+        if len(lines) == len(services):
+            texts["services"] = lines
+        else:
+            missing.append(FIELD_LABELS["services_es"])
+        spanish = {
+            "condition": ("condition_es", bool(case.diagnoses.exists())),
+            "qualifications": ("qualifications_es", True),
+            "analysis": ("analysis_es", True),
+            "rationale": ("rationale_es", True),
+            "criteria": ("criteria_es", bool(determination.criteria_used.strip())),
+            "modification": ("modification_es", bool(determination.modification.strip())),
+        }
+        for key, (name, needed) in spanish.items():
+            value = getattr(nt, name).strip()
+            if value:
+                texts[key] = value
+            elif needed:
+                missing.append(FIELD_LABELS[name])
+    if for_member:
+        for key in ("analysis", "rationale", "criteria", "modification"):
+            texts[key] = member_wording(str(texts[key]), language)
+    return texts, missing
+
+
+LETTERHEADS = {
+    Language.ENGLISH: "Utilization Management",
+    Language.SPANISH: "Revisión de Servicios",
+}
+
+
 def _context(
-    *, case: Case, determination: Determination, review: Review, language: str
+    *,
+    case: Case,
+    determination: Determination,
+    review: Review,
+    language: str,
+    notice: NoticeType,
+    texts: dict[str, object],
 ) -> dict[str, object]:
     member = case.member
     practitioner = case.treating_practitioner
     signer = determination.signed_by
+    contacts = plan_contacts(language)
     return {
-        "plan_name": getattr(settings, "PLAN_NAME", "Partnership HealthPlan of California"),
-        "plan_phone": getattr(settings, "PLAN_MEMBER_SERVICES_PHONE", ""),
+        "plan_name": settings.PLAN_NAME,
+        "plan_phone": contacts["phone"],
+        "letterhead": LETTERHEADS[language],
         "today": timezone.localdate(),
         "reference": case.tar_number,
+        "notice": notice.as_context(),
+        "contacts": contacts,
+        "threshold_languages": list(settings.PLAN_THRESHOLD_LANGUAGES),
+        "texts": texts,
+        "outcome_labels": OUTCOME_LABELS[language],
         "member": {
             "full_name": member.full_name,
             "address_line1": member.address_line1,
@@ -211,8 +400,10 @@ def _context(
         "practitioner": {"name": practitioner.name, "address": practitioner.address},
         "request_received_on": timezone.localdate(case.received_at_plan),
         "services": [s.description for s in case.services.all()],
+        # In the letter's language (the Spanish lines staff entered), with the codes.
         "services_with_codes": [
-            f"{s.description} ({s.get_code_system_display()} {s.code})" for s in case.services.all()
+            f"{text} ({s.get_code_system_display()} {s.code})"
+            for text, s in zip(texts["services"], case.services.all(), strict=False)
         ],
         "conditions": [d.description for d in case.diagnoses.all()],
         "conditions_with_codes": [f"{d.description} ({d.code})" for d in case.diagnoses.all()],
@@ -235,74 +426,24 @@ def _context(
             "is_amendment": determination.amends_id is not None,
             "amendment_reason": determination.amendment_reason,
         },
-        "appeal_rights": appeal_rights_apply(case=case, determination=determination),
+        "appeal_rights": notice.adverse,
     }
 
 
-def _normalized(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _date_text(value: date, language: str) -> str:
-    with translation.override(language):
-        return formats.date_format(value, "DATE_FORMAT")
-
-
-def letter_problems(
-    rendered: RenderedLetter, *, review: Review, context: dict[str, object]
-) -> list[str]:
-    """Why this letter may not be sent; empty when it may (R-TRK-10, R-NOT-1, R-NOT-5).
-
-    The rendered text is checked against the signed determination (outcome, services,
-    dates), so a template version that drops or hard-codes any of them is caught.
-    """
-    case, determination, language = rendered.case, rendered.determination, rendered.language
-    text = _normalized(rendered.text)
-    party_label = Party(rendered.party).label.lower()
-    problems: list[str] = []
-    if not determination.is_signed:
-        problems.append("The determination is not signed.")
-    current = determination_current(case)
-    if current is None or current.pk != determination.pk:
-        problems.append("The determination changed since this letter was prepared; preview again.")
-    labels = OUTCOME_LABELS[language]
-    expected = labels[determination.outcome]
-    if expected not in text:
-        problems.append(f"The {party_label} letter does not state the signed outcome ({expected}).")
-    wrong = [
-        label
-        for outcome, label in labels.items()
-        if outcome != determination.outcome and label in text
-    ]
-    if wrong:
-        problems.append(
-            f"The {party_label} letter states another outcome ({', '.join(wrong)}) than the "
-            f"signed determination ({expected})."
-        )
-    for service in case.services.all():
-        if _normalized(service.description) not in text:
-            problems.append(
-                f"The {party_label} letter does not name the service “{service.description}”."
-            )
-    dates = {
-        "the date the determination was signed": context["determination"]["signed_on"],
-        "the date the reviewer's determination was received": context["review"]["received_on"],
+def letter_check_report(rendered: RenderedLetter) -> dict[str, object]:
+    """The pre-send check as the preview, the API and `manage.py letter_preview` show it:
+    {"notice_type", "notice_label", "checks": [{"name", "ok", "detail"}], "reading_grade"}."""
+    return {
+        "notice_type": rendered.notice.code,
+        "notice_label": rendered.notice.label,
+        "checks": rendered.checks_data(),
+        "reading_grade": float(rendered.reading.grade) if rendered.reading else None,
     }
-    for what, value in dates.items():
-        if value is not None and _date_text(value, language) not in text:
-            problems.append(
-                f"The {party_label} letter does not give {what} ({_date_text(value, language)})."
-            )
-    if _normalized(review.reviewer_qualifications) not in text:
-        problems.append(
-            f"The {party_label} letter does not describe the reviewer's qualifications."
-        )
-    problems += _citation_problems(case, determination)
-    if rendered.party == Party.MEMBER:
-        problems += _member_letter_problems(
-            rendered, text=text, appeal=bool(context["appeal_rights"])
-        )
-    return problems
+
+
+def letter_problems(rendered: RenderedLetter) -> list[str]:
+    """Why this letter may not be sent; empty when it may (R-NOT-13)."""
+    return rendered.problems
 
 
 def _citation_problems(case: Case, determination: Determination) -> list[str]:
@@ -313,41 +454,6 @@ def _citation_problems(case: Case, determination: Determination) -> list[str]:
         for title in cited_titles(determination)
         if title.lower() not in titles
     ]
-
-
-def _member_letter_problems(rendered: RenderedLetter, *, text: str, appeal: bool) -> list[str]:
-    problems = []
-    case = rendered.case
-    codes = [s.code for s in case.services.all()]
-    for diagnosis in case.diagnoses.all():
-        codes += [diagnosis.code, diagnosis.code.replace(".", "")]
-    for code in dict.fromkeys(codes):
-        if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w])", text, re.IGNORECASE):
-            problems.append(
-                f"The member letter shows the code {code}; describe the service or condition "
-                "in words instead (R-NOT-5)."
-            )
-    # The reference number is printed as the plan writes it ("TAR-000123"): not a word.
-    words = text.replace(case.tar_number, " ") if case.tar_number else text
-    for acronym in MEMBER_LETTER_ACRONYMS:
-        if re.search(rf"\b{acronym}\b", words):
-            problems.append(
-                f"The member letter uses “{acronym}”, which a member may not know; spell it out."
-            )
-    heading = APPEAL_HEADINGS[rendered.language]
-    if appeal and heading not in text:
-        problems.append(
-            "The determination upholds a denial, delay or modification, but the member letter "
-            "does not explain the appeal rights (R-NOT-2)."
-        )
-    if not appeal and heading in text:
-        problems.append(
-            "The member letter explains appeal rights, but the determination approves the request."
-        )
-    member = case.member
-    if not (member.address_line1.strip() and member.city.strip() and member.postal_code.strip()):
-        problems.append("The member's mailing address is incomplete.")
-    return problems
 
 
 def _require_worker(actor: AbstractBaseUser) -> None:
@@ -431,11 +537,15 @@ def _letter_store(
         sent_by=actor,
         link_token_hash=hashlib.sha256(token.encode()).hexdigest() if token else "",
         link_expires_at=now + timedelta(days=LINK_DAYS) if token else None,
+        notice_type=rendered.notice.code,
+        checks=rendered.checks_data(),
+        reading_grade=rendered.reading.grade if rendered.reading else None,
     )
     letter._history_user = actor
     try:
         with transaction.atomic():
             letter.save(force_insert=True)
+            letter.inserts.set(rendered.inserts)
     except IntegrityError:
         raise Refused(
             f"The {letter.get_party_display().lower()} letter for this determination was "
@@ -450,7 +560,7 @@ def _letter_store(
         case=case,
         kind="letter_sent",
         summary=f"{letter.get_party_display()} letter ({Language(letter.language).label}, "
-        f"template v{rendered.template.version}) {how}.",
+        f"template v{rendered.template.version}, {rendered.notice.label}) {how}.",
         actor=actor,
         data={
             "letter_id": letter.pk,
@@ -458,6 +568,8 @@ def _letter_store(
             "channel": channel,
             "determination_id": rendered.determination.pk,
             "sha256": letter.sha256,
+            "notice_type": rendered.notice.code,
+            "inserts": [f"{i.kind}:{i.language or 'all'}:v{i.version}" for i in rendered.inserts],
         },
     )
     _advance_if_notified(case=case, actor=actor)

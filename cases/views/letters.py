@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import access_log, get_case_for_user, require_capability
@@ -14,6 +16,12 @@ from cases.forms import PractitionerLinkForm
 from cases.models import AccessLog, Party
 from cases.selectors.determination import mail_queue
 from cases.services import letters
+from cases.services.notice_texts import (
+    FIELD_LABELS,
+    NoticeTextInput,
+    notice_text_save,
+    oral_notice_record,
+)
 from cases.views.determination import to_decision_panel
 from imr.web import pdf_response, problems_of, refusal_show, service_run
 
@@ -32,7 +40,67 @@ def letter_preview_view(request: HttpRequest, case_pk: int, party: str) -> HttpR
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
     response = pdf_response(rendered.pdf, f"PREVIEW {party} letter case {case.pk}.pdf", inline=True)
     response["X-Letter-Problems"] = str(len(rendered.problems))
+    response["X-Notice-Type"] = rendered.notice.code
     return response
+
+
+@require_POST
+def notice_texts_view(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """UM staff save and confirm the texts letters print (R-NOT-6, R-NOT-9)."""
+    case = get_case_for_user(request, case_pk, capability="work_cases")
+    texts = NoticeTextInput(**{name: request.POST.get(name, "") for name in FIELD_LABELS})
+    service_run(
+        request,
+        lambda: notice_text_save(case=case, actor=request.user, texts=texts),
+        done="The letter texts are saved and confirmed.",
+    )
+    return to_decision_panel(case)
+
+
+@require_POST
+def oral_notice_view(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """UM staff record the oral notice of an expedited decision (R-NOT-12)."""
+    case = get_case_for_user(request, case_pk, capability="work_cases")
+    try:
+        given_at = parse_datetime(request.POST.get("given_at", "").strip())
+    except ValueError:  # well formed but not a real date or time
+        given_at = None
+    if given_at is None:
+        refusal_show(request, ["Give the date and time the member was told."])
+        return to_decision_panel(case)
+    if timezone.is_naive(given_at):
+        given_at = timezone.make_aware(given_at)
+    service_run(
+        request,
+        lambda: oral_notice_record(
+            case=case,
+            actor=request.user,
+            given_at=given_at,
+            given_to=request.POST.get("given_to", ""),
+            method=request.POST.get("method", ""),
+        ),
+        done="The oral notice is recorded.",
+    )
+    return to_decision_panel(case)
+
+
+@require_GET
+def letter_check_view(request: HttpRequest, case_pk: int, party: str) -> HttpResponse:
+    """The pre-send check of the letter as it would be sent now (R-NOT-13)."""
+    case = get_case_for_user(request, case_pk, capability="work_cases")
+    if party not in Party.values:
+        raise Http404
+    try:
+        rendered = letters.letter_render(case=case, party=party)
+    except ValidationError as refusal:
+        refusal_show(request, problems_of(refusal))
+        return to_decision_panel(case)
+    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
+    return render(
+        request,
+        "cases/letters/check.html",
+        {"case": case, "party": party, "rendered": rendered},
+    )
 
 
 @require_POST

@@ -176,6 +176,51 @@ TIME_ZONE = PLAN_TIME_ZONE
 # /healthz and the nightly digest warn when the holiday calendar ends sooner (R-DL-17).
 HOLIDAY_CALENDAR_MIN_DAYS_AHEAD = env_int("HOLIDAY_CALENDAR_MIN_DAYS_AHEAD", 400, minimum=0)
 
+# The plan's contacts printed in every letter (R-NOT-8, R-NOT-11). The defaults are
+# obviously synthetic (555-01xx numbers, a "demo" address) so that nothing real is sent
+# by accident; production refuses to start without them (imr/settings/production.py).
+PLAN_NAME = env_str("PLAN_NAME", "Partnership HealthPlan of California")
+PLAN_CONTACT_SETTINGS = (
+    "PLAN_MEMBER_SERVICES_PHONE",
+    "PLAN_MEMBER_SERVICES_TTY",
+    "PLAN_MEMBER_SERVICES_HOURS",
+    "PLAN_MAILING_ADDRESS",
+    "PLAN_PHYSICIAN_DIRECT_PHONE",
+)
+# Empty prints "the number on your member ID card" in its place.
+PLAN_MEMBER_SERVICES_PHONE = env_str("PLAN_MEMBER_SERVICES_PHONE", "1-800-555-0100")
+PLAN_MEMBER_SERVICES_TTY = env_str("PLAN_MEMBER_SERVICES_TTY", "1-800-555-0101")
+PLAN_MEMBER_SERVICES_HOURS = env_str(
+    "PLAN_MEMBER_SERVICES_HOURS", "8 a.m. to 5 p.m., Monday to Friday"
+)
+PLAN_MEMBER_SERVICES_HOURS_ES = env_str(
+    "PLAN_MEMBER_SERVICES_HOURS_ES", "de 8 a.m. a 5 p.m., de lunes a viernes"
+)
+PLAN_MAILING_ADDRESS = env_str(
+    "PLAN_MAILING_ADDRESS", "Demo Health Plan, PO Box 0100, Exampletown, CA 90000"
+)
+# The direct line of the physician who decides, for the practitioner (H&S 1367.01(h)(4)).
+PLAN_PHYSICIAN_DIRECT_PHONE = env_str("PLAN_PHYSICIAN_DIRECT_PHONE", "1-800-555-0102")
+# Whether the plan's licence (Knox-Keene) brings DMHC Independent Medical Review rights.
+PLAN_DMHC_IMR = env_bool("PLAN_DMHC_IMR", True)
+# The regulators' public contacts (Compliance confirms them; docs/decisions_and_letters.md).
+DMHC_HELP_CENTER_PHONE = env_str("DMHC_HELP_CENTER_PHONE", "1-888-466-2219")
+DMHC_HELP_CENTER_TTY = env_str("DMHC_HELP_CENTER_TTY", "1-877-688-9891")
+DMHC_HELP_CENTER_WEB = env_str("DMHC_HELP_CENTER_WEB", "www.dmhc.ca.gov")
+CDSS_HEARINGS_PHONE = env_str("CDSS_HEARINGS_PHONE", "1-855-795-0634")
+CDSS_HEARINGS_TTY = env_str("CDSS_HEARINGS_TTY", "1-800-952-8349")
+CDSS_HEARINGS_WEB = env_str("CDSS_HEARINGS_WEB", "www.cdss.ca.gov/hearing-requests")
+CDSS_HEARINGS_ADDRESS = env_str(
+    "CDSS_HEARINGS_ADDRESS",
+    "California Department of Social Services, State Hearings Division, "
+    "P.O. Box 944243, Mail Station 9-17-433, Sacramento, CA 94244-2430",
+)
+# The languages the taglines insert names (the plan's threshold languages, ISO codes;
+# "zh" needs a CJK font such as fonts-noto-cjk on the server).
+PLAN_THRESHOLD_LANGUAGES = env_list("PLAN_THRESHOLD_LANGUAGES", ["es", "vi", "tl", "ru"])
+# The highest reading grade a member letter may have (R-NOT-10).
+LETTER_READING_GRADE_LIMIT = env_int("LETTER_READING_GRADE_LIMIT", 8, minimum=1)
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from imr.env import env_bool, env_int, env_str
 from imr.settings.base import *  # noqa: F403
-from imr.settings.base import DATABASES, REDIS_URL
+from imr.settings.base import DATABASES, PLAN_CONTACT_SETTINGS, REDIS_URL
 
 if env_str("SECRET_KEY") is None:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
@@ -15,6 +15,16 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://…")
 if not REDIS_URL:
     raise ImproperlyConfigured("Production needs Redis for Celery and the cache: set REDIS_URL.")
+
+# Letters print the plan's contacts (R-NOT-8, R-NOT-11): they are set for this plan, never
+# the synthetic defaults of imr/settings/base.py.
+_missing_contacts = [name for name in PLAN_CONTACT_SETTINGS if env_str(name) is None]
+if _missing_contacts:
+    raise ImproperlyConfigured(
+        "Letters need the plan's contacts in production; set "
+        + ", ".join(_missing_contacts)
+        + " (see docs/decisions_and_letters.md)."
+    )
 
 DEBUG = False
 # Every staff role signs in with a second factor in production (R-SEC-8).

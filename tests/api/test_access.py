@@ -36,6 +36,8 @@ ROLES: dict[str, dict[str, set[str]]] = {
     "api-letter-checks": {"GET": WORK},
     "api-letter-download": {"GET": PHI},
     "api-letter-mailed": {"POST": WORK},
+    "api-letter-texts": {"POST": WORK},
+    "api-oral-notices": {"POST": WORK},
     "api-case-resolve": {"POST": DECIDE},
     "api-tar-bundle-list": {"GET": PHI, "POST": WORK},
     "api-tar-bundle-download": {"GET": PHI},

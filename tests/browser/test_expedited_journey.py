@@ -16,6 +16,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from cases.services import oral_notice_record
 from tests.browser.conftest import sign_in, snap
 from tests.support.cases import Walk, case_at, receive_review, sign
 from tests.support.factories import PRACTITIONER_NPI
@@ -95,6 +96,8 @@ def test_the_cmo_extends_on_the_case_page_and_the_practitioner_downloads(
     sign(receive_review(case, walk=walk), cmo)
     staff = _as(browser, live_server, "coordinator", contexts)
     staff.goto(case_url)
+    staff.get_by_role("button", name="Save and confirm the letter texts").click()
+    expect(staff.get_by_text("The letter texts are saved and confirmed.")).to_be_visible()
     member_row = staff.get_by_role("row", name=re.compile("^Member"))
     member_row.get_by_role("button", name="Send").click()
     expect(member_row).to_contain_text("Print-and-mail queue, sent")
@@ -122,6 +125,14 @@ def test_the_cmo_extends_on_the_case_page_and_the_practitioner_downloads(
     member_row = staff.get_by_role("row", name=re.compile("^Member"))
     member_row.get_by_role("button", name="Mark as mailed").click()
     expect(staff.locator("h1")).to_contain_text("Parties notified")
+    # The member was told by phone (R-NOT-12): without it the case is not resolved.
+    oral_notice_record(
+        case=case,
+        actor=case.owner,
+        given_at=timezone.now(),
+        given_to="The member",
+        method="phone",
+    )
     chief.goto(case_url)
     chief.get_by_role("button", name="Mark resolved").click()
     expect(chief.locator("h1")).to_contain_text("Resolved")

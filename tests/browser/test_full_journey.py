@@ -147,8 +147,11 @@ def test_a_case_from_intake_to_closed_and_into_the_report(
     chief.get_by_role("button", name=re.compile("^Sign the determination")).click()
     expect(chief.locator("h1")).to_contain_text("Determination signed")
 
-    # The coordinator sends both letters and marks the member's as mailed.
+    # The coordinator confirms the letter texts (the analysis starts from the written
+    # review), then sends both letters and marks the member's as mailed.
     staff.goto(case_url)
+    staff.get_by_role("button", name="Save and confirm the letter texts").click()
+    expect(staff.get_by_text("The letter texts are saved and confirmed.")).to_be_visible()
     member_row = staff.get_by_role("row", name=re.compile("^Member"))
     preview_url = member_row.get_by_role("link", name="Preview").get_attribute("href")
     preview = staff.context.request.get(preview_url)

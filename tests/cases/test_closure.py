@@ -20,6 +20,7 @@ from cases.services.closure import (
     tar_bundle_build,
 )
 from cases.services.letters import letter_mailed_confirm, letter_send
+from cases.services.notice_texts import oral_notice_record
 from reviewers.models import InformationRequest
 from tests.support.cases import case_at, frozen
 from tests.support.files import use_private_storage
@@ -42,6 +43,14 @@ def _notify_everyone(case, coordinator, capture):
         member = letter_send(case=case, party="member", actor=coordinator)
         letter_send(case=case, party="practitioner", actor=coordinator)
         letter_mailed_confirm(letter=member, actor=coordinator)
+        if case.is_expedited:  # the oral notice an expedited decision needs (R-NOT-12)
+            oral_notice_record(
+                case=case,
+                actor=coordinator,
+                given_at=timezone.now(),
+                given_to="The member",
+                method="phone",
+            )
     return Case.objects.get(pk=case.pk)
 
 

@@ -40,3 +40,24 @@ def test_administrators_see_templates_in_the_admin_and_coordinators_do_not(
 ):
     assert client_for(administrator).get("/admin/cases/lettertemplate/").status_code == 200
     assert client_for(coordinator).get("/admin/cases/lettertemplate/").status_code == 302
+
+
+def test_publishing_an_insert_adds_a_version_and_keeps_the_old_one(administrator):
+    from cases.models import LetterInsert
+    from cases.services.letter_templates import letter_insert_publish
+
+    before = LetterInsert.objects.get(kind="taglines", language="", active=True)
+    new = letter_insert_publish(
+        kind="taglines",
+        language="",
+        body=before.body + "<p>Hmong line checked by a translator.</p>",
+        change_note="Hmong added as a threshold language",
+        actor=administrator,
+    )
+    before.refresh_from_db()
+    assert (new.version, new.active, before.active) == (before.version + 1, True, False)
+    with pytest.raises(ValidationError):
+        letter_insert_publish(
+            kind="rights", language="en", body="{% if %}", change_note="x", actor=administrator
+        )
+    assert LetterInsert.objects.filter(kind="rights", language="en", active=True).count() == 1

@@ -10,6 +10,7 @@ from cases.models import Language, LetterTemplate
 from cases.services.letters import appeal_rights_apply, cited_titles, letter_render
 from tests.support.cases import (
     DIAGNOSIS_CODE,
+    REVIEW_RATIONALE,
     REVIEWER_NAME,
     SERVICE_CODE,
     SERVICE_TEXT,
@@ -46,7 +47,7 @@ def _member_letter(coordinator, cmo, **case_options) -> str:
 
 def test_the_member_letter_holds_the_reviewer_qualifications_not_their_name(coordinator, cmo):
     text = _member_letter(coordinator, cmo)
-    assert "External Independent Reviewer" in text
+    assert "outside reviewer" in text
     assert " ".join(QUALIFICATIONS.split()) in text
     assert REVIEWER_NAME not in text
     assert "Reviewername" not in text
@@ -55,9 +56,12 @@ def test_the_member_letter_holds_the_reviewer_qualifications_not_their_name(coor
 def test_the_member_letter_shows_no_billing_or_diagnosis_code(coordinator, cmo):
     text = _member_letter(coordinator, cmo)
     assert SERVICE_TEXT in text
-    assert "basal cell carcinoma" in text.lower()
-    # The member's ZIP code is five digits; it is the only number of that shape allowed.
-    without_zip = text.replace("95401", "")
+    # The condition in the plain words staff confirmed, not the ICD-10-CM title.
+    assert "skin cancer" in text
+    assert "basal cell carcinoma" not in text.lower()
+    # ZIP codes (the member's, the plan's, the State Hearings office) are five digits;
+    # they are the only numbers of that shape allowed.
+    without_zip = re.sub(r"\bCA \d{5}(-\d{4})?\b", "", text)
     assert not CPT.search(without_zip), CPT.search(without_zip)
     assert not HCPCS.search(text), HCPCS.search(text)
     assert not ICD10.search(text), ICD10.search(text)
@@ -112,7 +116,7 @@ def test_the_spanish_letter_is_in_spanish(coordinator, cmo):
     text = _member_letter(coordinator, cmo, member=MemberFactory(language=Language.SPANISH))
     for phrase in (
         "Nuestra decisión",
-        "Revisor Independiente Externo",
+        "revisor de fuera",
         "Su derecho a apelar",
         "Audiencia Estatal",
         "NEGADO",
@@ -129,6 +133,7 @@ def test_the_practitioner_letter_gives_the_analysis_and_determination(coordinato
         rendered = letter_render(case=case, party="practitioner")
     text = _text(rendered.pdf)
     assert "External Independent Reviewer" in text
+    assert "The reviewer's analysis" in text and REVIEW_RATIONALE in text
     assert " ".join(QUALIFICATIONS.split()) in text
     assert "Standard excision remains the appropriate treatment" in text
     assert "DENIED" in text

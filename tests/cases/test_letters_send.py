@@ -14,7 +14,7 @@ from cases.services.determination import determination_amend, determination_curr
 from cases.services.documents import document_upload
 from cases.services.letters import letter_mailed_confirm, letter_send, parties_not_notified
 from notifications.models import Notification
-from tests.support.cases import case_at, frozen
+from tests.support.cases import case_at, confirm_letter_texts, frozen
 from tests.support.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST, PRACTITIONER_NPI
 from tests.support.files import pdf_bytes, upload, use_private_storage
 from tests.support.personas import client_for
@@ -53,7 +53,7 @@ def test_sending_stores_the_exact_pdf_once(case, coordinator, django_capture_on_
     api = client.get(f"/api/v1/cases/{case.pk}/letters/{letter.pk}/download/")
     assert first.content == second.content == api.content
     assert hashlib.sha256(first.content).hexdigest() == letter.sha256
-    assert letter.template.version == 1 and letter.language == "en"
+    assert letter.template.version == 2 and letter.language == "en"
 
 
 def test_a_letter_is_sent_once_per_party(case, coordinator, django_capture_on_commit_callbacks):
@@ -148,7 +148,7 @@ def test_a_letter_that_does_not_match_the_signed_determination_is_refused(
     LetterTemplate.objects.create(
         party="member",
         language="en",
-        version=2,
+        version=3,
         active=True,
         created_at=timezone.now(),
         body="<p>Decision: APPROVED</p><p>{{ review.qualifications }}</p>",
@@ -157,10 +157,10 @@ def test_a_letter_that_does_not_match_the_signed_determination_is_refused(
         _send(case, "member", coordinator, django_capture_on_commit_callbacks)
     text = " ".join(refused.value.messages)
     assert "does not state the signed outcome (DENIED)" in text
-    assert "another outcome (APPROVED)" in text
+    assert "it also says APPROVED" in text
     assert "does not name the service" in text
     assert "date the determination was signed" in text
-    assert "appeal rights" in text
+    assert "does not say the 60 days" in text  # the right to appeal to the plan
     assert not Letter.objects.exists()
 
 
@@ -237,6 +237,12 @@ def test_after_an_amendment_the_parties_need_new_letters(
             reason="Additional records received.",
         )
     assert parties_not_notified(case) == ["Member", "Treating practitioner"]
+    # The texts were confirmed for the first determination: staff check them again.
+    with pytest.raises(ValidationError) as refused:
+        _send(case, "member", coordinator, django_capture_on_commit_callbacks)
+    assert "changed after the letter texts were confirmed" in " ".join(refused.value.messages)
+    with frozen():
+        confirm_letter_texts(case)
     again = _send(case, "member", coordinator, django_capture_on_commit_callbacks)
     assert again.determination == amendment
 
@@ -256,10 +262,12 @@ def test_staff_preview_renders_without_storing(case, coordinator):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Letter-Problems"] == "0"
+    assert response["X-Notice-Type"] == "denial"
     assert not Letter.objects.exists()
     with frozen():
         checks = client.get(f"/api/v1/cases/{case.pk}/letters/member/checks/").json()
-    assert checks["problems"] == [] and checks["template_version"] == 1
+    assert checks["problems"] == [] and checks["template_version"] == 2
+    assert checks["notice_type"] == "denial" and all(c["ok"] for c in checks["checks"])
 
 
 def test_the_api_sends_and_marks_mailed(case, coordinator, django_capture_on_commit_callbacks):

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.plan_contacts import PLAN_CONTACTS_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = re.compile(r"\$\{(\w+):-([^}]*)\}")
 
@@ -97,6 +99,7 @@ def test_two_beats_run_with_the_locking_scheduler(services):
         "SECRET_KEY": "c" * 60,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/imr",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+        **PLAN_CONTACTS_ENV,
     }
     probe = (
         "import django; django.setup(); from django.conf import settings as s; "

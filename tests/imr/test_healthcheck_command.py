@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.support.plan_contacts import PLAN_CONTACTS_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -31,6 +33,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
         BEHIND_TLS_PROXY="true",
+        **PLAN_CONTACTS_ENV,
     )
     env.update(overrides)
     return env

@@ -59,7 +59,7 @@ def test_it_loads_cases_in_several_states_with_running_clocks():
 
     assert running.filter(due_at__lt=timezone.now()).exists(), "a demo clock is overdue"
     call_command("seed_demo")
-    assert Case.objects.count() == 8
+    assert Case.objects.count() == 13
 
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -142,3 +142,27 @@ def test_show_logins_prints_the_usernames_without_passwords(capsys):
     for username, _, _, _ in DEMO_USERS:
         assert username in out
     assert "DEMO-1008" in out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tar", "notice_type", "language"),
+    [
+        ("DEMO-1101", "appeal_upheld", "en"),
+        ("DEMO-1102", "appeal_overturned", "en"),
+        ("DEMO-1103", "denial", "en"),
+        ("DEMO-1104", "modification", "en"),
+        ("DEMO-1105", "appeal_upheld", "es"),
+    ],
+)
+def test_every_demo_notice_type_previews_with_all_checks_passing(tar, notice_type, language):
+    from cases.models import Case, Status
+    from cases.services.letters import letter_render
+
+    call_command("seed_demo", password="demo-password-for-tests")
+    case = Case.objects.get(tar_number=tar)
+    assert case.status == Status.DECIDED
+    member = letter_render(case=case, party="member")
+    assert (member.notice.code, member.language) == (notice_type, language)
+    assert member.problems == []
+    assert letter_render(case=case, party="practitioner").problems == []

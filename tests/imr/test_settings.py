@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.plan_contacts import PLAN_CONTACTS_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "imr.settings.production",
@@ -14,6 +16,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "imr.plan.example",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/imr",
     "REDIS_URL": "redis://127.0.0.1:6379/14",
+    **PLAN_CONTACTS_ENV,
 }
 
 
@@ -41,6 +44,10 @@ def test_check_deploy_reports_no_issues():
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "Production runs on PostgreSQL"),
         ({"REDIS_URL": ""}, "Production needs Redis"),
+        (
+            {"PLAN_MEMBER_SERVICES_PHONE": ""},
+            "contacts in production; set PLAN_MEMBER_SERVICES_PHONE",
+        ),
     ],
 )
 def test_production_refuses_an_unsafe_setup(override, message):

@@ -123,6 +123,7 @@ CAPABILITY_EXCEPTIONS: dict[tuple[str, str], set[str]] = {
     ("cases_decision:amend", "POST"): {"decide_cases"},
     ("cases_decision:resolve", "POST"): {"decide_cases"},
     ("cases_decision:letter_preview", "GET"): {"work_cases"},
+    ("cases_decision:letter_check", "GET"): {"work_cases"},
     ("cases_decision:mail_queue", "GET"): {"work_cases"},
     ("timelines:extension", "GET"): {"decide_cases"},
     ("timelines:extension", "POST"): {"decide_cases"},
@@ -162,6 +163,7 @@ ALL_CAPABILITIES_NEEDED: dict[str, set[str]] = {
 OK_EXCEPTIONS: dict[str, set[int]] = {
     # The preview of a resolved case's letter is refused with a message on the case page.
     "cases_decision:letter_preview": {200, 302},
+    "cases_decision:letter_check": {200, 302},
     # The home page sends each role to its own landing page.
     "home": {200, 302},
     # healthz answers 503 when the broker is down; the matrix checks who may call it.

@@ -24,6 +24,7 @@ from tests.security.test_access_matrix import (
 )
 from tests.security.world import world_fixture
 from tests.support.personas import client_for
+from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 
 world = world_fixture()
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imr"),
     "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
     "ALLOWED_HOSTS": "imr.plan.example",
+    **PLAN_CONTACTS_ENV,
 }
 
 PROBE = """
@@ -202,6 +204,7 @@ setup_test_environment()
 client = Client(raise_request_exception=False, HTTP_HOST="imr.plan.example")
 from django.contrib.auth import get_user_model
 from django.db import connection
+from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 response = client.get("/explode/", secure=True)
 print("STATUS", response.status_code)
 print("HSTS", response.get("Strict-Transport-Security", ""))

@@ -290,6 +290,13 @@ def run_journey(people, specialist, capture, settings, tmp_path) -> tuple[Journe
         )
         draft = case.determinations.get()
         j.follow(cmo, j.go(cmo, "post", f"{base}/determination/{draft.pk}/sign/"))
+        j.go(
+            um,
+            "post",
+            f"{base}/letters/texts/",
+            {"analysis_en": "The evidence does not show a benefit.", "condition_en": "skin cancer"},
+        )
+        j.go(um, "get", f"{base}/letters/member/check/")
         j.go(um, "get", f"{base}/letters/member/preview.pdf")
         j.go(
             um,
@@ -419,6 +426,7 @@ PHI_GET_VIEWS = [
     ("download_tar_bundle", "/api/v1/cases/{case}/tar-bundles/{tar_bundle}/download/"),
     ("download_packet", "/cases/{case}/packet.pdf"),
     ("view_case", "/cases/{case}/letters/member/preview.pdf"),
+    ("view_case", "/cases/{case}/letters/member/check/"),
 ]
 PORTAL_GET_VIEWS = [
     ("view_portal", "/portal/cases/{case}/"),

@@ -76,7 +76,11 @@ DOWNLOADS = {
     "api-tar-bundle-download": ("tar_bundle_id", "tar_bundle"),
 }
 # The letter preview of a closed case is refused with a message (no PDF, no PHI).
-REFUSED_ON_A_CLOSED_CASE = {"cases_decision:letter_preview", "api-letter-preview"}
+REFUSED_ON_A_CLOSED_CASE = {
+    "cases_decision:letter_preview",
+    "cases_decision:letter_check",
+    "api-letter-preview",
+}
 REFUSED_ON_A_CLOSED_CASE |= {"api-letter-checks"}
 
 

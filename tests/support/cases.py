@@ -29,6 +29,7 @@ from django.utils import timezone
 from cases.models import Case, DocumentKind, LetterTemplate, Member, Practitioner, Status
 from cases.services import (
     CaseDetails,
+    NoticeTextInput,
     ServiceLine,
     case_close,
     case_create,
@@ -40,6 +41,8 @@ from cases.services import (
     document_upload,
     letter_mailed_confirm,
     letter_send,
+    notice_text_save,
+    oral_notice_record,
     referral_approve,
     review_record,
     tar_attachment_confirm,
@@ -148,10 +151,10 @@ def open_case(
 
 
 def ensure_letter_templates() -> None:
-    """The seeded letter templates, again if a transactional test flushed them."""
+    """The seeded letter templates and inserts, again if a transactional test flushed them."""
     if not LetterTemplate.objects.exists():
-        seed = importlib.import_module("cases.migrations.0005_letter_templates_seed")
-        seed.seed(django_apps, None)
+        for name in ("0005_letter_templates_seed", "0043_letter_templates_v2"):
+            importlib.import_module(f"cases.migrations.{name}").seed(django_apps, None)
 
 
 def _at(case: Case, offset: timedelta):
@@ -274,10 +277,49 @@ def sign(
     return Case.objects.get(pk=case.pk)
 
 
+SPANISH_TEXTS = {
+    "condition_es": "cáncer de piel",
+    "services_es": "Radioterapia de la piel guiada por imagen",
+    "qualifications_es": "Dermatólogo certificado, experto en cirugía de Mohs, con 18 años "
+    "de práctica.",
+    "analysis_es": "Las pruebas no muestran que este cuidado sea mejor que quitar la lesión.",
+    "rationale_es": "Quitar la lesión sigue siendo el mejor cuidado; vea el informe.",
+    "criteria_es": "La regla médica del plan sobre el cáncer de piel.",
+}
+
+
+def confirm_letter_texts(case: Case, **overrides: str) -> Case:
+    """UM staff confirm the letter texts: the review's rationale as the analysis, the
+    condition in plain words, and Spanish versions (R-NOT-6, R-NOT-9)."""
+    determination = case.determinations.order_by("-pk").first()
+    texts = {
+        "analysis_en": REVIEW_RATIONALE,
+        "condition_en": "skin cancer",
+        **SPANISH_TEXTS,
+        "modification_es": "Lo que aprobamos, con cambios."
+        if determination is not None and determination.modification
+        else "",
+    }
+    texts.update(overrides)
+    notice_text_save(case=case, actor=case.owner, texts=NoticeTextInput(**texts))
+    return case
+
+
 def notify(case: Case) -> Case:
     """Both letters sent (the practitioner's by secure link, the member's by mail,
-    confirmed mailed); the e-mails run as they would after commit."""
+    confirmed mailed); the e-mails run as they would after commit. For an expedited
+    case the oral notice is recorded first (R-NOT-12)."""
     owner = case.owner
+    if not hasattr(case, "notice_text"):
+        confirm_letter_texts(case)
+    if case.is_expedited and not case.oral_notices.exists():
+        oral_notice_record(
+            case=case,
+            actor=owner,
+            given_at=timezone.now(),
+            given_to="The member",
+            method="phone",
+        )
     with _run_on_commit():
         member = letter_send(case=case, party="member", actor=owner)
         letter_send(case=case, party="practitioner", actor=owner)
@@ -306,9 +348,13 @@ def case_at(
     specialist: Specialist | None = None,
     delivery: str = "email",
     walk: Walk = WALK,
+    letter_texts: bool = True,
     **overrides: object,
 ) -> Case:
     """A case walked through the real services to `status`.
+
+    From "decided" on, UM staff have confirmed the letter texts (`confirm_letter_texts`)
+    unless `letter_texts` is False.
 
     `decider` (a CMO) is needed from "assembling" on; `overrides` go to the referral
     file (`details`); `walk` moves the steps before the review. A withdrawn case is
@@ -333,6 +379,8 @@ def case_at(
             rationale=rationale,
             modification=modification,
         )
+        if letter_texts:
+            confirm_letter_texts(case)
     if target >= ORDER.index(Status.NOTIFIED):
         case = notify(case)
     if target >= ORDER.index(Status.RESOLVED):

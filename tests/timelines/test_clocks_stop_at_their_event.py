@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from cases.models import Case
 from cases.services.case import case_withdraw
@@ -16,12 +17,14 @@ from cases.services.closure import (
 )
 from cases.services.determination import determination_record, determination_sign
 from cases.services.letters import letter_mailed_confirm, letter_send
+from cases.services.notice_texts import oral_notice_record
 from cases.services.review import review_record
 from tests.support.cases import (
     PLAN,
     RECEIVED_AT_PLAN,
     Walk,
     case_at,
+    confirm_letter_texts,
     ensure_letter_templates,
 )
 from tests.support.factories import PRACTITIONER_EMAIL, PRACTITIONER_NPI, QUALIFICATIONS
@@ -115,9 +118,17 @@ def test_each_event_stops_its_clocks_and_no_sweep_alerts_on_them(
     assert_stopped_and_silent(case, {"imro_determination"})
 
     with at(2, 12), django_capture_on_commit_callbacks(execute=True):
+        confirm_letter_texts(case)  # UM staff confirm the texts the letters print
         member = letter_send(case=case, party="member", actor=coordinator)
         letter_send(case=case, party="practitioner", actor=coordinator)
         letter_mailed_confirm(letter=member, actor=coordinator)
+        oral_notice_record(  # the member told by phone (R-NOT-12)
+            case=case,
+            actor=coordinator,
+            given_at=timezone.now(),
+            given_to="The member",
+            method="phone",
+        )
     sweep_past([imro])
     assert_stopped_and_silent(case, {"imro_determination"})
 
