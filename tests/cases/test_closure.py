@@ -21,8 +21,10 @@ from cases.services.closure import (
 )
 from cases.services.letters import letter_mailed_confirm, letter_send
 from cases.services.notice_texts import oral_notice_record
+from imr.errors import Refused
 from reviewers.models import InformationRequest
-from tests.support.cases import case_at, frozen
+from reviewers.services import information_request_answer, information_request_ask
+from tests.support.cases import case_at, confirm_letter_texts, frozen, receive_review, sign
 from tests.support.files import use_private_storage
 from tests.support.personas import client_for
 from timelines.models import Clock, ClockAlert, ClockStatus
@@ -79,25 +81,29 @@ def test_only_the_cmo_or_designee_resolves(notified_case, coordinator):
 
 
 def test_an_open_information_request_blocks_resolving_and_closing(
-    notified_case, coordinator, cmo, reviewer
+    coordinator, cmo, reviewer, django_capture_on_commit_callbacks
 ):
-    request = InformationRequest.objects.create(
-        case=notified_case, asked_by=reviewer, asked_at=timezone.now(), question="Any labs?"
-    )
+    # The reviewer asks while the case is with them (the only time the service lets
+    # them); the question stays open through the review, the signature and the notices.
+    with frozen():
+        case = case_at("submitted", owner=coordinator, decider=cmo, review_type="retrospective")
+        request = information_request_ask(case=case, actor=reviewer, question="Any labs?")
+        case = confirm_letter_texts(sign(receive_review(case), cmo))
+    case = _notify_everyone(case, coordinator, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="open information request"):
-        case_resolve(case=notified_case, actor=cmo)
-    InformationRequest.objects.filter(pk=request.pk).update(
-        answered_at=timezone.now(), answered_by=coordinator, answer="None."
-    )
-    case_resolve(case=notified_case, actor=cmo)
-    tar_bundle_build(case=notified_case, actor=coordinator)
-    tar_attachment_confirm(case=notified_case, actor=coordinator, tar_number="TAR-000123")
-    InformationRequest.objects.create(
-        case=notified_case, asked_by=reviewer, asked_at=timezone.now(), question="One more?"
-    )
-    with pytest.raises(ValidationError, match="open information request"):
-        case_close(case=notified_case, actor=coordinator)
-    assert Case.objects.get(pk=notified_case.pk).status == Status.RESOLVED
+        case_resolve(case=case, actor=cmo)
+    assert Case.objects.get(pk=case.pk).status == Status.NOTIFIED
+    information_request_answer(information_request=request, actor=coordinator, answer="None.")
+    case_resolve(case=case, actor=cmo)
+    tar_bundle_build(case=case, actor=coordinator)
+    tar_attachment_confirm(case=case, actor=coordinator, tar_number="TAR-000123")
+    # A case that has left the reviewer takes no new question, so the close gate on open
+    # requests (cases/services/closure.py) only backs up the resolve gate above.
+    with pytest.raises(Refused, match="while the case is with the reviewer"):
+        information_request_ask(case=case, actor=reviewer, question="One more?")
+    case = case_close(case=case, actor=coordinator)
+    assert case.status == Status.CLOSED
+    assert InformationRequest.objects.open().filter(case=case).count() == 0
 
 
 def test_a_case_does_not_close_before_the_tar_attachment_is_confirmed(

@@ -7,9 +7,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Status
+from cases.models import Status
 from cases.selectors.queue import late_text
-from tests.support.cases import open_case
+from tests.support.cases import case_at, open_case
+from tests.support.files import use_private_storage
 from tests.support.personas import client_for
 from timelines.models import Clock
 from timelines.rules import RULES
@@ -48,11 +49,15 @@ def test_filters_window_and_mine(coordinator, cmo):
     assert "TAR-CMO" in mine and "TAR-LATE" not in mine
 
 
-def test_closed_cases_are_not_in_the_queue(coordinator):
-    case = open_case(coordinator, tar_number="TAR-CLOSED")
-    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+def test_closed_cases_are_not_in_the_queue(coordinator, cmo, settings, tmp_path):
+    use_private_storage(settings, tmp_path)
+    settings.TAR_BUNDLE_DIR = str(tmp_path / "tar-bundles")
+    # Walked to closed through the services (tests/support/cases.py).
+    case_at(Status.CLOSED, owner=coordinator, decider=cmo, tar_number="TAR-CLOSED")
+    open_case(coordinator, tar_number="TAR-STILL-OPEN")
     html = client_for(coordinator).get(reverse("home")).content.decode()
     assert "TAR-CLOSED" not in html
+    assert "TAR-STILL-OPEN" in html
 
 
 def test_the_partial_table_refresh_does_not_extend_the_session(coordinator):
