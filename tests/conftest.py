@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from imr.roles import Role, sync_role_groups
+from tests.support.cases import ensure_letter_templates
 from tests.support.personas import PASSWORD, client_for, make_user
 
 __all__ = ["PASSWORD", "client_for", "make_user"]
@@ -44,8 +45,7 @@ def _migration(app: str, name: str):
 
 def reference_data_seed() -> None:
     """Idempotently put back what data migrations seed (roles, holidays, specialties,
-    letter templates) after a transactional test emptied the tables."""
-    from cases.models.letters import LetterTemplate
+    letter templates and inserts) after a transactional test emptied the tables."""
     from reviewers.models import Specialty
     from timelines.models import Holiday
 
@@ -54,8 +54,7 @@ def reference_data_seed() -> None:
         _migration("timelines", "0002_default_holidays").seed(django_apps, None)
     if not Specialty.objects.exists():
         _migration("reviewers", "0002_specialty_seed").seed(django_apps, None)
-    if not LetterTemplate.objects.exists():
-        _migration("cases", "0005_letter_templates_seed").seed(django_apps, None)
+    ensure_letter_templates()  # v1 and v2 templates with the inserts (0005, 0043)
 
 
 @pytest.fixture(autouse=True)

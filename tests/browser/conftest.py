@@ -105,6 +105,12 @@ def assert_accessible(page: Page) -> None:
     assert_one_date_format(page)
 
 
+# Sending a letter renders it with its inserts into one PDF and runs the pre-send
+# checks (reading grade included) before the page reloads: a few seconds on a loaded
+# 2-core machine, more than expect()'s default five.
+LETTER_SEND_WAIT = 30_000
+
+
 # The one date format of the pages (imr/dates.py): "Fri 2026-12-04 23:59 PST", a day
 # "2026-12-04". Anything else that looks like a date is a second format.
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?"

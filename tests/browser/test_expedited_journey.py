@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from cases.services import oral_notice_record
-from tests.browser.conftest import sign_in, snap
+from tests.browser.conftest import LETTER_SEND_WAIT, sign_in, snap
 from tests.support.cases import Walk, case_at, receive_review, sign
 from tests.support.factories import PRACTITIONER_NPI
 
@@ -100,11 +100,13 @@ def test_the_cmo_extends_on_the_case_page_and_the_practitioner_downloads(
     expect(staff.get_by_text("The letter texts are saved and confirmed.")).to_be_visible()
     member_row = staff.get_by_role("row", name=re.compile("^Member"))
     member_row.get_by_role("button", name="Send").click()
-    expect(member_row).to_contain_text("Print-and-mail queue, sent")
+    expect(member_row).to_contain_text("Print-and-mail queue, sent", timeout=LETTER_SEND_WAIT)
     practitioner_row = staff.get_by_role("row", name=re.compile("^Treating practitioner"))
     practitioner_row.get_by_label("Channel").select_option("email")
     practitioner_row.get_by_role("button", name="Send").click()
-    expect(practitioner_row).to_contain_text("E-mail with a secure download link")
+    expect(practitioner_row).to_contain_text(
+        "E-mail with a secure download link", timeout=LETTER_SEND_WAIT
+    )
 
     # The practitioner's office opens the e-mailed link, enters the NPI and downloads.
     (message,) = [m for m in mail.outbox if "/cases/letters/link/" in m.body]

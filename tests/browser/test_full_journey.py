@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from cases.models import Case, Status
 from reviewers.demo import demo_registry_seed
 from reviewers.models import Specialist
-from tests.browser.conftest import assert_accessible, sign_in, snap
+from tests.browser.conftest import LETTER_SEND_WAIT, assert_accessible, sign_in, snap
 from tests.support.cases import open_case
 from tests.support.factories import MEMBER_CIN, MEMBER_FIRST, MEMBER_LAST
 from tests.support.files import pdf_bytes
@@ -157,11 +157,13 @@ def test_a_case_from_intake_to_closed_and_into_the_report(
     preview = staff.context.request.get(preview_url)
     assert preview.ok and preview.body().startswith(b"%PDF")
     member_row.get_by_role("button", name="Send").click()
-    expect(member_row).to_contain_text("Print-and-mail queue, sent")
+    expect(member_row).to_contain_text("Print-and-mail queue, sent", timeout=LETTER_SEND_WAIT)
     practitioner_row = staff.get_by_role("row", name=re.compile("^Treating practitioner"))
     practitioner_row.get_by_label("Channel").select_option("email")
     practitioner_row.get_by_role("button", name="Send").click()
-    expect(practitioner_row).to_contain_text("E-mail with a secure download link")
+    expect(practitioner_row).to_contain_text(
+        "E-mail with a secure download link", timeout=LETTER_SEND_WAIT
+    )
     member_row.get_by_role("button", name="Mark as mailed").click()
     expect(staff.locator("h1")).to_contain_text("Parties notified")
 
