@@ -57,6 +57,16 @@ def reference_data_seed() -> None:
     ensure_letter_templates()  # v1 and v2 templates with the inserts (0005, 0043)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache():
+    """Start every run with an empty cache: a new test database numbers its rows from 1
+    again, so an answer cached by an earlier run under the same ids (the IMRO medians,
+    reviewers/turnaround.py) would otherwise be read back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     marker = request.node.get_closest_marker("django_db")

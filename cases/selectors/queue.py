@@ -27,7 +27,7 @@ from django.utils import timezone
 from cases.models import Case, Determination, Status
 from cases.selectors.safe_time import SafeTime, safe_time, with_act_by
 from reviewers.models import Assignment
-from reviewers.turnaround import imro_turnarounds
+from reviewers.turnaround import recent_turnarounds
 from timelines.calendar import business_calendar
 from timelines.models import Clock, ClockStatus
 from timelines.rules import rule_named
@@ -85,16 +85,18 @@ def queue_page(
     """Open cases by latest safe time (R-RPT-6), a page at a time, with counts per due
     bucket.
 
-    Four queries whatever the filters: the holidays, the IMROs' median turnarounds, one
-    ordered query returning the page and the bucket counts, and the display rows. The
-    ordering query reads only case ids and times (no joins for display), so the member,
-    owner, clock name and IMRO are fetched for the rows shown only. The bucket counts
-    are over every open case (only "mine" narrows them), the page over the filtered ones:
-    the filters travel as one boolean column that the page's outer query keeps.
+    Four queries whatever the filters: the holidays, the newest review (the key of the
+    cached IMRO medians, `recent_turnarounds`; their own query once an hour or after a
+    new review), one ordered query returning the page and the bucket counts, and the
+    display rows. The ordering query reads only case ids and times (no joins for
+    display), so the member, owner, clock name and IMRO are fetched for the rows shown
+    only. The bucket counts are over every open case (only "mine" narrows them), the
+    page over the filtered ones: the filters travel as one boolean column that the
+    page's outer query keeps.
     """
     now = now or timezone.now()
     calendar = business_calendar()
-    turnarounds = imro_turnarounds(now=now)
+    turnarounds = recent_turnarounds(now=now)
     cases = with_act_by(open_cases_by_due(user=user, mine=filters.mine, now=now), turnarounds)
     page = max(page, 1)
     start = (page - 1) * limit

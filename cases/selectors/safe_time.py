@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from cases.models import Case, Status
 from imr.dates import when_text
-from reviewers.turnaround import Turnarounds, imro_turnarounds
+from reviewers.turnaround import Turnarounds, recent_turnarounds
 from timelines.calendar import plan_zone
 from timelines.deadlines import BusinessCalendar
 from timelines.selectors import open_cases_by_due
@@ -149,7 +149,7 @@ def safe_time(
 def case_safe_time(case: Case, *, now: datetime | None = None) -> SafeTime:
     """The latest safe time of one case, as the work queue computes it (three queries)."""
     now = now or timezone.now()
-    turnarounds = imro_turnarounds(now=now)
+    turnarounds = recent_turnarounds(now=now)
     row = (
         with_act_by(open_cases_by_due(now=now).filter(pk=case.pk), turnarounds)
         .values_list("act_by", flat=True)
