@@ -200,6 +200,8 @@ def _measure(args, *, label: str) -> dict[str, object]:
             row["ratio"] = row["median"] / row["bare"]
         if name == "work queue":
             _explain(captured.captured_queries, f"{label}_work_queue", must_contain="next_due_at")
+        if name in ("case page", "case list search"):
+            _explain_each(captured.captured_queries, f"{label}_{name.replace(' ', '_')}")
         out[name] = row
         print(
             f"  {name:24s} median {row['median'] * 1000:8.1f} ms  p95 {row['p95'] * 1000:8.1f} ms"
@@ -256,6 +258,54 @@ def _explain(queries: list[dict], name: str, *, must_contain: str) -> None:
             print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}\n{plan}\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.txt").write_text("\n\n".join(text))
+
+
+def _explain_each(queries: list[dict], name: str) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every read the page ran: one summary line each.
+
+    The line: execution time, shared buffers hit + read, rows of the top node and the scans
+    it used; the full plans go to bench/results/<name>.txt. Writes are not explained (the
+    ANALYZE would run them).
+    """
+    import json
+
+    from django.db import connection, transaction
+
+    lines, full = [], []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for number, query in enumerate(queries, 1):
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            (document,) = cursor.fetchone()
+            document = json.loads(document) if isinstance(document, str) else document
+            plan = document[0]["Plan"]
+            buffers = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+            scans = sorted(set(_scans(plan)))
+            lines.append(
+                f"  {number:3d} {document[0]['Execution Time']:8.2f} ms {buffers:6d} buf"
+                f" {plan.get('Actual Rows', 0):6d} rows  {', '.join(scans)[:110]}"
+            )
+            full.append(f"-- {number}: {sql}\n{json.dumps(document, indent=1)}\n")
+        transaction.set_rollback(True)
+    total = sum(float(line.split()[1]) for line in lines)
+    print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}: {len(lines)} reads, {total:.1f} ms in all")
+    print("\n".join(lines))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.txt").write_text("\n".join(lines) + "\n\n" + "\n".join(full))
+
+
+def _scans(plan: dict) -> list[str]:
+    """'Index Scan case_pkey', 'Seq Scan cases_document' … of a JSON plan, every level."""
+    found = []
+    kind = plan.get("Node Type", "")
+    if "Scan" in kind:
+        target = plan.get("Index Name") or plan.get("Relation Name") or ""
+        found.append(f"{kind} {target}".strip())
+    for child in plan.get("Plans", []):
+        found.extend(_scans(child))
+    return found
 
 
 def _time_sweep(args, label: str) -> dict[str, object]:

@@ -10,7 +10,13 @@ queue          the staff work queue and the CMO's to-do list
 from cases.selectors.case import audited_date_changes, case_list
 from cases.selectors.determination import decision_panel_for_case, mail_queue
 from cases.selectors.documents import case_documents, case_documents_context
-from cases.selectors.page import NextAction, case_detail_context, case_page, next_action
+from cases.selectors.page import (
+    NextAction,
+    case_detail_context,
+    case_page,
+    case_page_cases,
+    next_action,
+)
 from cases.selectors.queue import cmo_todo, queue_page
 
 __all__ = [
@@ -21,6 +27,7 @@ __all__ = [
     "case_documents_context",
     "case_list",
     "case_page",
+    "case_page_cases",
     "cmo_todo",
     "decision_panel_for_case",
     "mail_queue",

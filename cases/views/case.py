@@ -130,7 +130,7 @@ def member_changes_sentence(fields: list[str]) -> str:
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, cases=selectors.case_page_cases())
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
     context = selectors.case_page(case, request.user)
     context["withdraw_form"] = WithdrawForm()
