@@ -84,23 +84,36 @@ class CaseQuerySet(models.QuerySet):
     def open(self) -> "CaseQuerySet":
         return self.filter(status__in=workflow.OPEN)
 
-    def search(self, text: str) -> "CaseQuerySet":
-        """TAR number, internal identifier (exact, case-insensitive) or member name (prefix)."""
+    def search(self, text: str, *, member_ids: list[int] | None = None) -> "CaseQuerySet":
+        """TAR number, internal identifier (exact, case-insensitive) or member name (prefix).
+
+        `member_ids`: the ids of members_matching(text), when the caller read them already
+        (the case list does, by index, when they are few): the cases are then found by the
+        TAR-number index OR the member index (a BitmapOr), never by a walk of every case.
+        """
         text = text.strip()
         if not text:
             return self
-        members = models.Q(internal_id__iexact=text)
-        parts = text.split()
-        if len(parts) >= 2:
-            members |= models.Q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
-        else:
-            members |= models.Q(last_name__istartswith=text)
-            members |= models.Q(first_name__istartswith=text)
         # Members as a subquery, not an OR across the join: the member conditions then
         # use their own indexes (migration 0007) instead of a scan of every case's member.
-        return self.filter(
-            models.Q(tar_number__iexact=text) | models.Q(member__in=Member.objects.filter(members))
+        members = (
+            Member.objects.filter(members_matching(text)) if member_ids is None else member_ids
         )
+        return self.filter(models.Q(tar_number__iexact=text) | models.Q(member__in=members))
+
+
+def members_matching(text: str) -> models.Q:
+    """A search's member conditions: internal identifier (exact) or name prefixes, each
+    case-insensitive and each on its own UPPER() index (migration 0007)."""
+    text = text.strip()
+    members = models.Q(internal_id__iexact=text)
+    parts = text.split()
+    if len(parts) >= 2:
+        members |= models.Q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
+    else:
+        members |= models.Q(last_name__istartswith=text)
+        members |= models.Q(first_name__istartswith=text)
+    return members
 
 
 class Case(models.Model):

@@ -7,7 +7,14 @@ determination  the decision panel (review, determination, letters, closure), mai
 queue          the staff work queue and the CMO's to-do list
 """
 
-from cases.selectors.case import audited_date_changes, case_list
+from cases.selectors.case import (
+    SEARCH_CAP,
+    CappedPaginator,
+    CaseSearch,
+    audited_date_changes,
+    case_list,
+    case_search,
+)
 from cases.selectors.determination import decision_panel_for_case, mail_queue
 from cases.selectors.documents import case_documents, case_documents_context
 from cases.selectors.page import (
@@ -20,6 +27,9 @@ from cases.selectors.page import (
 from cases.selectors.queue import cmo_todo, queue_page
 
 __all__ = [
+    "SEARCH_CAP",
+    "CappedPaginator",
+    "CaseSearch",
     "NextAction",
     "audited_date_changes",
     "case_detail_context",
@@ -28,6 +38,7 @@ __all__ = [
     "case_list",
     "case_page",
     "case_page_cases",
+    "case_search",
     "cmo_todo",
     "decision_panel_for_case",
     "mail_queue",
