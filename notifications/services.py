@@ -125,10 +125,9 @@ def notifications_send_bulk(*, drafts: list[NotificationDraft]) -> list[int]:
             ("text", "text"),
             ("link", "text"),
             ("case_id", "bigint"),
-            ("dedupe_key", "text"),
-            ("created_at", "timestamptz"),
         ],
-        rows=[(d.recipient_id, d.kind, d.text[:500], d.link, d.case_id, "", now) for d in drafts],
+        same=[("dedupe_key", "text", ""), ("created_at", "timestamptz", now)],
+        rows=[(d.recipient_id, d.kind, d.text[:500], d.link, d.case_id) for d in drafts],
         returning="id",
     )
     ids = [row[0] for row in rows]
