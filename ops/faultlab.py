@@ -182,7 +182,10 @@ def stop(child: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
             child.wait(timeout=10)
 
 
-def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2):
+def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2, threads: int = 0):
+    """gunicorn on the lab port; `threads` > 0: threaded workers (gthread), as bin/run and
+    docker-compose start it."""
+    threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
     return process(
         [
             str(VENV_BIN / "gunicorn"),
@@ -191,6 +194,7 @@ def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2):
             f"{HOST}:{port}",
             "--workers",
             str(workers),
+            *threaded,
             "--timeout",
             "30",
         ],
