@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ops import faultlab as lab
 
-PORT = 8012
+PORT = int(os.environ.get("LOAD_PORT", "8012"))  # another free loopback port if taken
 
 
 def lab_has_cases() -> bool:
