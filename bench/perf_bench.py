@@ -83,6 +83,7 @@ def main() -> None:
             _load(args.count - args.small, open_share=0.0, seed=2)
         columns["large"] = _measure(args, label="large")
         _print_table(columns)
+        _print_issue_table(columns)
     finally:
         from django.db import connections
 
@@ -255,7 +256,11 @@ def _explain(queries: list[dict], name: str, *, must_contain: str) -> None:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
             plan = "\n".join(line for (line,) in cursor.fetchall())
             text.append(f"{query['sql']}\n\n{plan}\n")
-            print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}\n{plan}\n")
+            # A filter of thousands of ids is cut for the screen; the file has it whole.
+            shown = "\n".join(
+                line if len(line) < 300 else line[:300] + " …" for line in plan.split("\n")
+            )
+            print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}\n{shown}\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.txt").write_text("\n\n".join(text))
 
@@ -381,6 +386,77 @@ def _print_table(columns: dict[str, dict[str, object]]) -> None:
         name = f"sweep, {sweep_large['clocks']:,} due clocks (s)"
         print(f"{name:44s} {old} {sweep_large['median']:12.2f} {ratio}")
     print(f"[load {_load_average()}]")
+
+
+# Issue 20's table: (measure, value of a column or None, unit, target, before at 20k, 200k).
+def _issue_rows(column: dict | None) -> list:
+    if not column:
+        return [None] * 9
+    queue, page = column["work queue"], column["case page"]
+    return [
+        queue["median"] * 1000,
+        queue["ratio"],
+        page["median"] * 1000,
+        page["queries"],
+        page["ratio"],
+        page["bare"] * 1000,
+        column["case list search"]["median"] * 1000,
+        column["QUAC report 12 months"]["median"] * 1000,
+        column["sweep"].get("median"),
+    ]
+
+
+_ISSUE = [
+    ("work queue median (ms)", "≤ 50 ms, growth ≤ 1.1", 70.8, 83.7, True),
+    ("work queue page / bare SQL", "≤ 1.5", 2.16, 1.84, False),
+    ("case page median (ms)", "≤ 50 ms, growth ≤ 1.1", 60.8, 105.5, True),
+    ("case page queries", "≤ 20", 48, 48, False),
+    ("case page page / bare SQL", "≤ 2", 3.24, 3.44, False),
+    ("case page bare SQL (ms)", "growth ≤ 1.1", 18.8, 30.7, True),
+    ("case list search `Garc` median (ms)", "≤ 60 ms, growth ≤ 1.2", 45.2, 198.3, True),
+    ("QUAC report, 12 months, median (ms)", "≤ 500 ms", 342, 2340, True),
+    ("sweep of the due clocks (s)", "≤ 2 s", 4.31, 4.10, True),
+]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+
+
+def _print_issue_table(columns: dict[str, dict[str, object]]) -> None:
+    """Issue 20's table, markdown: the numbers of 2026-12-02 beside this run's."""
+    small, large = _issue_rows(columns.get("small")), _issue_rows(columns["large"])
+    print(
+        "\n| measure | before 20k | before 200k | before growth | now small | now full "
+        "| now growth | target |\n|---|---|---|---|---|---|---|---|"
+    )
+    for (name, target, old_small, old_large, growth), new_small, new_large in zip(
+        _ISSUE, small, large, strict=True
+    ):
+
+        def text(value) -> str:
+            if value is None:
+                return ""
+            return (
+                f"{value:,}"
+                if isinstance(value, int)
+                else f"{value:,.2f}"
+                if value < 10
+                else f"{value:,.1f}"
+            )
+
+        old_growth = f"{old_large / old_small:.2f}" if growth else ""
+        new_growth = (
+            f"{new_large / new_small:.2f}" if growth and new_small and new_large is not None else ""
+        )
+        print(
+            f"| {name} | {_cell(old_small)} | {_cell(old_large)} | {old_growth} | "
+            f"{_cell(new_small)} | {_cell(new_large)} | {new_growth} | {target} |"
+        )
 
 
 if __name__ == "__main__":
