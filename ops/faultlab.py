@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG_VERSION = os.environ.get("FAULTS_PG_VERSION", "15")
-PG_CLUSTER = "faults"
+PG_CLUSTER = os.environ.get("FAULTS_PG_CLUSTER", "faults")  # another name: a lab of your own
 PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "5440"))
 REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", "6390"))
 DB_NAME = "imr_faults"
