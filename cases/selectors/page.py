@@ -91,7 +91,7 @@ def case_page(case: Case, user: AbstractBaseUser) -> dict:
     context.update(case_documents_context(case=case))
     context["clocks"] = clocks_for_case(case)
     # The CMO decides the extension on this page (R-DL-5); others see the decision.
-    context["extension"] = extension_offer(case)
+    context["extension"] = extension_offer(case, clocks=[view.clock for view in context["clocks"]])
     context["can_decide"] = user.has_perm(perm("decide_cases"))
     # One review and one list of information requests for both panels that show them.
     review = getattr(case, "review", None)  # joined above; no row: RelatedObjectDoesNotExist

@@ -21,7 +21,7 @@ from tests.support.personas import client_for
 from tests.support.synthetic import cases_generate
 from timelines.models import Clock
 
-CASE_PAGE_QUERIES = 28
+CASE_PAGE_QUERIES = 27
 
 
 def _queries(client, url: str) -> int:
@@ -109,7 +109,7 @@ def test_pages_take_no_more_queries_with_more_rows(
     # Issue 20: each panel's rows are read once (one review, one list of current
     # documents, one list of information requests, the determinations once). Of these,
     # 7 are the session, the user, the role's permissions (2) and groups, the access-log
-    # row and the notification count; the page's own reads are the other 21. (The session
+    # row and the notification count; the page's own reads are the other 20. (The session
     # is saved at most every 30 s: imr.middleware.STAMP_EVERY_SECONDS.)
     assert small["case page"] == CASE_PAGE_QUERIES, small["case page"]
 
