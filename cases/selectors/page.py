@@ -38,7 +38,7 @@ def case_page_cases() -> QuerySet[Case]:
         "circumstances",
         Prefetch(
             "documents",
-            queryset=Document.objects.select_related("uploaded_by", "supersedes"),
+            queryset=Document.objects.select_related("uploaded_by"),
         ),
     )
 
