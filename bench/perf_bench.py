@@ -292,7 +292,9 @@ def _explain_each(queries: list[dict], name: str) -> None:
                 f"  {number:3d} {document[0]['Execution Time']:8.2f} ms {buffers:6d} buf"
                 f" {plan.get('Actual Rows', 0):6d} rows  {', '.join(scans)[:110]}"
             )
-            full.append(f"-- {number}: {sql}\n{json.dumps(document, indent=1)}\n")
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)  # the readable form, for the file
+            plan_text = "\n".join(line for (line,) in cursor.fetchall())
+            full.append(f"-- {number}: {sql}\n{plan_text}\n")
         transaction.set_rollback(True)
     total = sum(float(line.split()[1]) for line in lines)
     print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}: {len(lines)} reads, {total:.1f} ms in all")
