@@ -102,17 +102,21 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(models.Q(tar_number__iexact=text) | models.Q(member__in=members))
 
 
-def members_matching(text: str) -> models.Q:
+def members_matching(text: str, *, through: str = "") -> models.Q:
     """A search's member conditions: internal identifier (exact) or name prefixes, each
-    case-insensitive and each on its own UPPER() index (migration 0007)."""
+    case-insensitive and each on its own UPPER() index (migration 0007). `through`: the
+    relation to the member when the conditions are on another model ("member__")."""
     text = text.strip()
-    members = models.Q(internal_id__iexact=text)
+
+    def q(**conditions: str) -> models.Q:
+        return models.Q(**{f"{through}{name}": value for name, value in conditions.items()})
+
+    members = q(internal_id__iexact=text)
     parts = text.split()
     if len(parts) >= 2:
-        members |= models.Q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
+        members |= q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
     else:
-        members |= models.Q(last_name__istartswith=text)
-        members |= models.Q(first_name__istartswith=text)
+        members |= q(last_name__istartswith=text) | q(first_name__istartswith=text)
     return members
 
 

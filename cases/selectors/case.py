@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -18,6 +19,8 @@ SEARCH_CAP = 1_000
 class CaseSearch:
     cases: QuerySet[Case]
     over_cap: bool  # known without counting: more than SEARCH_CAP cases match
+    # The same rows for the first page only, when that is cheaper to read another way.
+    first_page: QuerySet[Case] | None = None
 
 
 def case_list(*, search: str = "", status: str = "") -> QuerySet[Case]:
@@ -32,7 +35,9 @@ def case_search(*, search: str = "", status: str = "") -> CaseSearch:
     index OR the member index: the cost follows the matches, not the history. When more
     members match, the page walks the received-date index (newest first) until it is full,
     and every member is entered with a case, so more than SEARCH_CAP cases match (with a
-    status filter they are counted, up to the cap).
+    status filter they are counted, up to the cap). Its first page (most searches stop
+    there) checks each case's member by primary key on that walk instead of collecting
+    every matching member first; deeper pages would walk too far that way.
     """
     cases = Case.objects.select_related("member", "owner").order_by("-received_at_plan", "-pk")
     if status:
@@ -45,7 +50,10 @@ def case_search(*, search: str = "", status: str = "") -> CaseSearch:
     )
     if len(members) <= SEARCH_CAP:
         return CaseSearch(cases=cases.search(text, member_ids=members), over_cap=False)
-    return CaseSearch(cases=cases.search(text), over_cap=not status)
+    on_the_walk = models.Q(tar_number__iexact=text) | members_matching(text, through="member__")
+    return CaseSearch(
+        cases=cases.search(text), over_cap=not status, first_page=cases.filter(on_the_walk)
+    )
 
 
 class CappedPaginator(Paginator):
@@ -58,6 +66,14 @@ class CappedPaginator(Paginator):
     def __init__(self, search: CaseSearch, per_page: int) -> None:
         super().__init__(search.cases, per_page)
         self._over_cap = search.over_cap
+        self._first_page = search.first_page
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number == 1 and self._first_page is not None:
+            top = min(self.per_page, self.count)
+            return self._get_page(list(self._first_page[:top]), number, self)
+        return super().page(number)
 
     @cached_property
     def _found(self) -> int:
