@@ -2,7 +2,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
 from cases import workflow
@@ -94,12 +95,20 @@ class CaseQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        # Members as a subquery, not an OR across the join: the member conditions then
-        # use their own indexes (migration 0007) instead of a scan of every case's member.
-        members = (
-            Member.objects.filter(members_matching(text)) if member_ids is None else member_ids
+        tar = models.Q(tar_number__iexact=text)
+        if member_ids is None:
+            # Members as a subquery, not an OR across the join: the member conditions then
+            # use their own indexes (migration 0007) instead of a scan of every case's member.
+            members = Member.objects.filter(members_matching(text))
+            return self.filter(tar | models.Q(member__in=members))
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(tar | models.Q(member__in=member_ids))
+        # One array parameter, not a placeholder per id (each quoted in Python).
+        column = f'"{self.model._meta.db_table}"."member_id"'
+        any_member = RawSQL(  # noqa: S611 (the model's own column; the ids are one parameter)
+            f"{column} = ANY(%s)", (list(member_ids),), output_field=models.BooleanField()
         )
-        return self.filter(models.Q(tar_number__iexact=text) | models.Q(member__in=members))
+        return self.filter(tar | models.Q(any_member))
 
 
 def members_matching(text: str, *, through: str = "") -> models.Q:
