@@ -24,8 +24,10 @@ are printed and written to bench/results/.
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -49,6 +51,7 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Measure a kept database.")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child: one column, JSON
     args = parser.parse_args()
     if not args.database.startswith(("imr_bench", "imr_perf")):
         parser.error("--database must start with imr_bench or imr_perf (a scratch database).")
@@ -59,7 +62,7 @@ def main() -> None:
     ):
         parser.error("--server must be the local PostgreSQL.")
 
-    if not args.reuse:
+    if not args.reuse and not args.measure:
         _recreate(args.server, args.database)
     os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "imr.settings.base"
@@ -72,6 +75,12 @@ def main() -> None:
     from django.core.management import call_command
 
     columns: dict[str, dict[str, object]] = {}
+    if args.measure:
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(_COLUMN + json.dumps(_measure(args, label=args.measure)), flush=True)
+        connections_close()
+        return
     try:
         call_command("migrate", verbosity=0)
         # Pages are rendered as in production: hashed static names from the manifest.
@@ -79,9 +88,9 @@ def main() -> None:
         if not args.reuse:
             _load(args.small, open_share=1.0, seed=1)
             _prepare_sweep(args.sweep_clocks)
-            columns["small"] = _measure(args, label="small")
+            columns["small"] = _measure_fresh(args, "small")
             _load(args.count - args.small, open_share=0.0, seed=2)
-        columns["large"] = _measure(args, label="large")
+        columns["large"] = _measure_fresh(args, "large")
         _print_table(columns)
         _print_issue_table(columns)
     finally:
@@ -90,6 +99,30 @@ def main() -> None:
         connections.close_all()
         if not args.keep:
             _drop(args.server, args.database)
+
+
+_COLUMN = "COLUMN-JSON "
+
+
+def connections_close() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _measure_fresh(args, label: str) -> dict[str, object]:
+    """_measure in a new process: the one that generated the cases holds a heap that slows
+    every later request (the same case page took 107 ms there, 47 ms in a new process)."""
+    from django.db import connections
+
+    connections.close_all()
+    command = [sys.executable, __file__, "--measure", label, "--reuse", "--keep"]
+    for name in ("count", "small", "repeat", "sweep_clocks", "sweep_runs", "database", "server"):
+        command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    child = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    lines = child.stdout.splitlines()
+    print("\n".join(line for line in lines if not line.startswith(_COLUMN)), flush=True)
+    return json.loads(next(line for line in lines if line.startswith(_COLUMN))[len(_COLUMN) :])
 
 
 def _recreate(server: str, name: str) -> None:
@@ -272,7 +305,6 @@ def _explain_each(queries: list[dict], name: str) -> None:
     it used; the full plans go to bench/results/<name>.txt. Writes are not explained (the
     ANALYZE would run them).
     """
-    import json
 
     from django.db import connection, transaction
 
