@@ -2,9 +2,10 @@
 """Locust users for bench/load_run.py: UM staff browsing, and a few submitting cases.
 
 Loopback only (the runner passes --host http://127.0.0.1:…). Each user signs in once
-with the lab's synthetic account, then works: browsers open the work queue, case pages
-and the case search; submitters send one ready case each turn through the reviewer
-panel's submit form. Case ids come from files the runner writes.
+with the lab's synthetic account, then works: browsers open the work queue, case pages,
+the clocks page and the case search, download a stored document and preview a member
+letter; submitters send one ready case each turn through the reviewer panel's submit
+form. Case and document ids come from files the runner writes.
 """
 
 import os
@@ -17,6 +18,9 @@ from locust import HttpUser, between, events, task
 LAB = Path(os.environ.get("FAULTS_DIR", "/tmp/imr-faultlab"))  # noqa: S108
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 BROWSE_IDS = [int(x) for x in (LAB / "load-browse-ids.txt").read_text().split()]
+DOCUMENTS = (LAB / "load-documents.txt").read_text().split()  # "case_id/document_id"
+LETTER_IDS = [int(x) for x in (LAB / "load-letter-ids.txt").read_text().split()]
+USERS = int(os.environ.get("LOAD_USERS", "50"))
 READY_IDS = [int(x) for x in (LAB / "load-ready-ids.txt").read_text().split()]
 random.shuffle(READY_IDS)
 # Half the searches are a TAR number, half a surname the generator uses (tests.support.synthetic).
@@ -63,22 +67,38 @@ class _SignedIn(HttpUser):
 
 
 class StaffBrowsing(_SignedIn):
-    fixed_count = 50
+    fixed_count = USERS
     wait_time = between(THINK_LOW, THINK_HIGH)
 
-    @task(4)
+    # Weights: the queue and case pages most, a letter preview (a PDF render) rarely.
+    @task(10)
     def work_queue(self) -> None:
         self.client.get("/", name="work queue")
 
-    @task(4)
+    @task(10)
     def case_page(self) -> None:
         self.client.get(f"/cases/{random.choice(BROWSE_IDS)}/", name="case page")
 
-    @task(1)
+    @task(2)
     def case_clocks(self) -> None:
         self.client.get(f"/timelines/cases/{random.choice(BROWSE_IDS)}/clocks/", name="clocks")
 
+    @task(2)
+    def document_download(self) -> None:
+        case_id, document_id = random.choice(DOCUMENTS).split("/")
+        self.client.get(
+            f"/cases/{case_id}/documents/{document_id}/download/", name="document download"
+        )
+
     @task(1)
+    def letter_preview(self) -> None:
+        # A render of the member letter (WeasyPrint): the dearest page staff open.
+        self.client.get(
+            f"/cases/{random.choice(LETTER_IDS)}/letters/member/preview.pdf",
+            name="letter preview",
+        )
+
+    @task(3)
     def search(self) -> None:
         # The term is POSTed (it never goes in a URL); the answer redirects to the list.
         path = "/cases/search/"

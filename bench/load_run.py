@@ -1,14 +1,19 @@
-"""Load test (issue 11): 50 UM staff browsing + 5 submitting for 5 minutes, loopback only.
+"""Load test (issues 11, 20): UM staff working and submitting, loopback only.
 
-    .venv/bin/python bench/load_run.py [--cases 200000] [--minutes 5] [--workers 4]
-        [--spawn-rate 1] [--think 5,20] [--reuse]
+    .venv/bin/python bench/load_run.py [--cases 200000] [--minutes 5] [--workers 2]
+        [--threads 4] [--users 50] [--spawn-rate 5] [--think 1,2] [--reuse]
 
 In the private lab (ops/faultlab.py: PostgreSQL 127.0.0.1:5440, Redis 6390): a fresh
 database, `bench/generate_cases.py --count N` (the plan's history), the lab's UM and
-CMO accounts, a few hundred cases ready to submit; gunicorn on 127.0.0.1:8012; then
-locust headless (bench/load_locustfile.py). Prints requests, failures, throughput and
-the 50th/95th/99th percentile per request type, and whether the bar held: 0 errors and
-95th percentile ≤ 500 ms. Stops everything it started.
+CMO accounts, a few hundred cases ready to submit (some with a stored PDF to download);
+gunicorn on 127.0.0.1:8012 with threaded workers as bin/run and docker-compose start it
+(2 workers × 4 threads); then locust headless (bench/load_locustfile.py). The mix is the
+staff's real work: the work queue, case pages, the case search, a document download, a
+letter preview (the determination's member letter, rendered), the clocks page, and 5
+users submitting cases. Prints, per page and over the staff's work, requests, failures,
+requests per second and the 50th/95th/99th percentiles, and whether the bar of issue 20
+held: at least 30 requests a second, 95th percentile ≤ 300 ms, 0 errors. Stops everything
+it started.
 
 `--reuse` keeps the lab database of an earlier run (generating 200,000 cases takes about
 five minutes) and only re-creates the cases waiting to be submitted. `--think LOW,HIGH` is
@@ -27,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ops import faultlab as lab
 
-PORT = 8012
+PORT = int(os.environ.get("LOAD_PORT", "8012"))  # another free loopback port if taken
 
 
 def lab_has_cases() -> bool:
@@ -63,6 +68,17 @@ def prepare(count: int, ready: int, reuse: bool) -> None:
     first = 9000 + Case.objects.filter(tar_number__startswith="TAR-LAB-").count()
     ids = [lab.lab_case(first + n, users).pk for n in range(ready)]
     (lab.LAB_DIR / "load-ready-ids.txt").write_text(" ".join(map(str, ids)))
+    # Downloads need stored bytes (the generator writes document rows only): one small
+    # PDF on each of the first ready cases; the letter previews use the generator's
+    # cases awaiting notice (a signed determination).
+    downloads = [_stored_document(case_id, users["um"]) for case_id in ids[:40]]
+    (lab.LAB_DIR / "load-documents.txt").write_text(" ".join(downloads))
+    letters = list(
+        Case.objects.filter(status__in=["decided", "notified"])
+        .order_by("?")
+        .values_list("pk", flat=True)[:500]
+    )
+    (lab.LAB_DIR / "load-letter-ids.txt").write_text(" ".join(map(str, letters)))
     open_ids = list(
         Case.objects.exclude(status__in=["closed", "withdrawn"])
         .order_by("?")
@@ -78,7 +94,27 @@ def prepare(count: int, ready: int, reuse: bool) -> None:
     )
 
 
+def _stored_document(case_id: int, actor) -> str:
+    """Upload one small synthetic PDF through the service; "case_id/document_id"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Case
+    from cases.services import document_upload
+    from tests.support.files import pdf_bytes
+
+    document = document_upload(
+        case=Case.objects.get(pk=case_id),
+        kind="medical_history",
+        uploaded_file=SimpleUploadedFile(
+            "records.pdf", pdf_bytes(["Synthetic lab record"] * 3), "application/pdf"
+        ),
+        actor=actor,
+    )
+    return f"{case_id}/{document.pk}"
+
+
 SIGN_IN = {"login page", "sign in"}
+BAR_RPS, BAR_P95_MS = 30, 300
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -105,6 +141,15 @@ def report(prefix: Path, seconds: float) -> bool:
     for line in (lab.LAB_DIR / "load-requests.csv").read_text().splitlines():
         name, ms, ok = line.rsplit(",", 2)
         timings.append((name, float(ms), ok == "1"))
+    print(f"\n{'page (exact)':<26}{'count':>8}{'fail':>6}{'rps':>8}{'p50':>7}{'p95':>7}")
+    for name in sorted({t[0] for t in timings}):
+        times = [ms for n, ms, _ in timings if n == name]
+        failures = sum(1 for n, _, ok in timings if n == name and not ok)
+        print(
+            f"{name[:25]:<26}{len(times):>8}{failures:>6}{len(times) / seconds:>8.1f}"
+            f"{percentile(times, 0.5):>7.0f}{percentile(times, 0.95):>7.0f}"
+        )
+    print()
     held = True
     for label, chosen in (
         ("staff work (the bar)", [t for t in timings if t[0] not in SIGN_IN]),
@@ -120,8 +165,13 @@ def report(prefix: Path, seconds: float) -> bool:
             f"max {max(times, default=0):.0f} ms"
         )
         if label.startswith("staff"):
-            held = failures == 0 and percentile(times, 0.95) <= 500
-    print("bar held (0 errors, p95 ≤ 500 ms)" if held else "BAR NOT MET")
+            held = (
+                failures == 0
+                and percentile(times, 0.95) <= BAR_P95_MS
+                and len(chosen) / seconds >= BAR_RPS
+            )
+    bar = f"≥ {BAR_RPS} requests/s, p95 ≤ {BAR_P95_MS} ms, 0 errors"
+    print(f"bar held ({bar})" if held else f"BAR NOT MET ({bar})")
     return held
 
 
@@ -130,9 +180,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--ready", type=int, default=400)
     parser.add_argument("--minutes", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--spawn-rate", type=float, default=1.0)
-    parser.add_argument("--think", default="5,20", help="LOW,HIGH seconds between pages")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="per worker; 0: sync workers")
+    parser.add_argument("--users", type=int, default=50, help="browsing users (+5 submitting)")
+    parser.add_argument("--spawn-rate", type=float, default=5.0)
+    parser.add_argument("--think", default="1,2", help="LOW,HIGH seconds between pages")
     parser.add_argument("--reuse", action="store_true")
     options = parser.parse_args()
     low, high = (float(x) for x in options.think.split(","))
@@ -142,15 +194,18 @@ def main() -> int:
         LOAD_PASSWORD=lab.PASSWORD,
         FAULTS_DIR=str(lab.LAB_DIR),
         LOAD_THINK=f"{low},{high}",
+        LOAD_USERS=str(options.users),
     )
     lab.say(
-        f"{options.workers} gunicorn workers; 50 browsing + 5 submitting users, "
+        f"{options.workers} gunicorn workers × {options.threads} threads; "
+        f"{options.users} browsing + 5 submitting users, "
         f"{options.spawn_rate}/s sign-in ramp, {low:g}–{high:g} s between pages, "
         f"{options.minutes:g} min"
     )
     load = os.getloadavg()
     lab.say(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    with lab.gunicorn(PORT, lab.LAB_DIR / "gunicorn-load.log", env, workers=options.workers):
+    log = lab.LAB_DIR / "gunicorn-load.log"
+    with lab.gunicorn(PORT, log, env, workers=options.workers, threads=options.threads):
         lab.wait_http(f"http://{lab.HOST}:{PORT}/healthz")
         lab.run(
             [
@@ -161,7 +216,7 @@ def main() -> int:
                 "--host",
                 f"http://{lab.HOST}:{PORT}",
                 "-u",
-                "55",
+                str(options.users + 5),
                 "-r",
                 str(options.spawn_rate),
                 "-t",

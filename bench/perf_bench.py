@@ -24,8 +24,10 @@ are printed and written to bench/results/.
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -49,6 +51,7 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Measure a kept database.")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child: one column, JSON
     args = parser.parse_args()
     if not args.database.startswith(("imr_bench", "imr_perf")):
         parser.error("--database must start with imr_bench or imr_perf (a scratch database).")
@@ -59,7 +62,7 @@ def main() -> None:
     ):
         parser.error("--server must be the local PostgreSQL.")
 
-    if not args.reuse:
+    if not args.reuse and not args.measure:
         _recreate(args.server, args.database)
     os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "imr.settings.base"
@@ -72,6 +75,12 @@ def main() -> None:
     from django.core.management import call_command
 
     columns: dict[str, dict[str, object]] = {}
+    if args.measure:
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(_COLUMN + json.dumps(_measure(args, label=args.measure)), flush=True)
+        connections_close()
+        return
     try:
         call_command("migrate", verbosity=0)
         # Pages are rendered as in production: hashed static names from the manifest.
@@ -79,16 +88,41 @@ def main() -> None:
         if not args.reuse:
             _load(args.small, open_share=1.0, seed=1)
             _prepare_sweep(args.sweep_clocks)
-            columns["small"] = _measure(args, label="small")
+            columns["small"] = _measure_fresh(args, "small")
             _load(args.count - args.small, open_share=0.0, seed=2)
-        columns["large"] = _measure(args, label="large")
+        columns["large"] = _measure_fresh(args, "large")
         _print_table(columns)
+        _print_issue_table(columns)
     finally:
         from django.db import connections
 
         connections.close_all()
         if not args.keep:
             _drop(args.server, args.database)
+
+
+_COLUMN = "COLUMN-JSON "
+
+
+def connections_close() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _measure_fresh(args, label: str) -> dict[str, object]:
+    """_measure in a new process: the one that generated the cases holds a heap that slows
+    every later request (the same case page took 107 ms there, 47 ms in a new process)."""
+    from django.db import connections
+
+    connections.close_all()
+    command = [sys.executable, __file__, "--measure", label, "--reuse", "--keep"]
+    for name in ("count", "small", "repeat", "sweep_clocks", "sweep_runs", "database", "server"):
+        command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    child = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    lines = child.stdout.splitlines()
+    print("\n".join(line for line in lines if not line.startswith(_COLUMN)), flush=True)
+    return json.loads(next(line for line in lines if line.startswith(_COLUMN))[len(_COLUMN) :])
 
 
 def _recreate(server: str, name: str) -> None:
@@ -200,6 +234,8 @@ def _measure(args, *, label: str) -> dict[str, object]:
             row["ratio"] = row["median"] / row["bare"]
         if name == "work queue":
             _explain(captured.captured_queries, f"{label}_work_queue", must_contain="next_due_at")
+        if name in ("case page", "case list search"):
+            _explain_each(captured.captured_queries, f"{label}_{name.replace(' ', '_')}")
         out[name] = row
         print(
             f"  {name:24s} median {row['median'] * 1000:8.1f} ms  p95 {row['p95'] * 1000:8.1f} ms"
@@ -253,9 +289,62 @@ def _explain(queries: list[dict], name: str, *, must_contain: str) -> None:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
             plan = "\n".join(line for (line,) in cursor.fetchall())
             text.append(f"{query['sql']}\n\n{plan}\n")
-            print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}\n{plan}\n")
+            # A filter of thousands of ids is cut for the screen; the file has it whole.
+            shown = "\n".join(
+                line if len(line) < 300 else line[:300] + " …" for line in plan.split("\n")
+            )
+            print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}\n{shown}\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.txt").write_text("\n\n".join(text))
+
+
+def _explain_each(queries: list[dict], name: str) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every read the page ran: one summary line each.
+
+    The line: execution time, shared buffers hit + read, rows of the top node and the scans
+    it used; the full plans go to bench/results/<name>.txt. Writes are not explained (the
+    ANALYZE would run them).
+    """
+
+    from django.db import connection, transaction
+
+    lines, full = [], []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for number, query in enumerate(queries, 1):
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            (document,) = cursor.fetchone()
+            document = json.loads(document) if isinstance(document, str) else document
+            plan = document[0]["Plan"]
+            buffers = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+            scans = sorted(set(_scans(plan)))
+            lines.append(
+                f"  {number:3d} {document[0]['Execution Time']:8.2f} ms {buffers:6d} buf"
+                f" {plan.get('Actual Rows', 0):6d} rows  {', '.join(scans)[:110]}"
+            )
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)  # the readable form, for the file
+            plan_text = "\n".join(line for (line,) in cursor.fetchall())
+            full.append(f"-- {number}: {sql}\n{plan_text}\n")
+        transaction.set_rollback(True)
+    total = sum(float(line.split()[1]) for line in lines)
+    print(f"\n-- EXPLAIN (ANALYZE, BUFFERS) {name}: {len(lines)} reads, {total:.1f} ms in all")
+    print("\n".join(lines))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.txt").write_text("\n".join(lines) + "\n\n" + "\n".join(full))
+
+
+def _scans(plan: dict) -> list[str]:
+    """'Index Scan case_pkey', 'Seq Scan cases_document' … of a JSON plan, every level."""
+    found = []
+    kind = plan.get("Node Type", "")
+    if "Scan" in kind:
+        target = plan.get("Index Name") or plan.get("Relation Name") or ""
+        found.append(f"{kind} {target}".strip())
+    for child in plan.get("Plans", []):
+        found.extend(_scans(child))
+    return found
 
 
 def _time_sweep(args, label: str) -> dict[str, object]:
@@ -331,6 +420,77 @@ def _print_table(columns: dict[str, dict[str, object]]) -> None:
         name = f"sweep, {sweep_large['clocks']:,} due clocks (s)"
         print(f"{name:44s} {old} {sweep_large['median']:12.2f} {ratio}")
     print(f"[load {_load_average()}]")
+
+
+# Issue 20's table: (measure, value of a column or None, unit, target, before at 20k, 200k).
+def _issue_rows(column: dict | None) -> list:
+    if not column:
+        return [None] * 9
+    queue, page = column["work queue"], column["case page"]
+    return [
+        queue["median"] * 1000,
+        queue["ratio"],
+        page["median"] * 1000,
+        page["queries"],
+        page["ratio"],
+        page["bare"] * 1000,
+        column["case list search"]["median"] * 1000,
+        column["QUAC report 12 months"]["median"] * 1000,
+        column["sweep"].get("median"),
+    ]
+
+
+_ISSUE = [
+    ("work queue median (ms)", "≤ 50 ms, growth ≤ 1.1", 70.8, 83.7, True),
+    ("work queue page / bare SQL", "≤ 1.5", 2.16, 1.84, False),
+    ("case page median (ms)", "≤ 50 ms, growth ≤ 1.1", 60.8, 105.5, True),
+    ("case page queries", "≤ 20", 48, 48, False),
+    ("case page page / bare SQL", "≤ 2", 3.24, 3.44, False),
+    ("case page bare SQL (ms)", "growth ≤ 1.1", 18.8, 30.7, True),
+    ("case list search `Garc` median (ms)", "≤ 60 ms, growth ≤ 1.2", 45.2, 198.3, True),
+    ("QUAC report, 12 months, median (ms)", "≤ 500 ms", 342, 2340, True),
+    ("sweep of the due clocks (s)", "≤ 2 s", 4.31, 4.10, True),
+]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+
+
+def _print_issue_table(columns: dict[str, dict[str, object]]) -> None:
+    """Issue 20's table, markdown: the numbers of 2026-12-02 beside this run's."""
+    small, large = _issue_rows(columns.get("small")), _issue_rows(columns["large"])
+    print(
+        "\n| measure | before 20k | before 200k | before growth | now small | now full "
+        "| now growth | target |\n|---|---|---|---|---|---|---|---|"
+    )
+    for (name, target, old_small, old_large, growth), new_small, new_large in zip(
+        _ISSUE, small, large, strict=True
+    ):
+
+        def text(value) -> str:
+            if value is None:
+                return ""
+            return (
+                f"{value:,}"
+                if isinstance(value, int)
+                else f"{value:,.2f}"
+                if value < 10
+                else f"{value:,.1f}"
+            )
+
+        old_growth = f"{old_large / old_small:.2f}" if growth else ""
+        new_growth = (
+            f"{new_large / new_small:.2f}" if growth and new_small and new_large is not None else ""
+        )
+        print(
+            f"| {name} | {_cell(old_small)} | {_cell(old_large)} | {old_growth} | "
+            f"{_cell(new_small)} | {_cell(new_large)} | {new_growth} | {target} |"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ QUAC members see reports only.
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,10 +22,22 @@ def require_capability(request: HttpRequest, codename: str) -> None:
         raise PermissionDenied(f"Your role does not allow this ({codename.replace('_', ' ')}).")
 
 
-def get_case_for_user(request: HttpRequest, pk: int, *, capability: str = "view_phi") -> Case:
-    """The case, if the user's role may open member PHI pages; 403 otherwise, 404 if absent."""
+def get_case_for_user(
+    request: HttpRequest,
+    pk: int,
+    *,
+    capability: str = "view_phi",
+    cases: QuerySet[Case] | None = None,
+) -> Case:
+    """The case, if the user's role may open member PHI pages; 403 otherwise, 404 if absent.
+
+    `cases`: the queryset to read it from when the page needs more than the member and
+    owner joined (the case page reads everything it shows in that one read).
+    """
     require_capability(request, capability)
-    return get_object_or_404(Case.objects.select_related("member", "owner"), pk=pk)
+    if cases is None:
+        cases = Case.objects.select_related("member", "owner")
+    return get_object_or_404(cases, pk=pk)
 
 
 def access_log(

@@ -32,7 +32,7 @@ def referral_file_checklist(case: Case) -> list[ChecklistItem]:
     services = list(case.services.all())
     diagnoses = list(case.diagnoses.all())
     questions = [q for q in case.questions.all() if q.text.strip()]
-    documents_by_kind = Counter(case.documents.current().values_list("kind", flat=True))
+    documents_by_kind = Counter(document.kind for document in case.current_documents())
 
     items = [
         ChecklistItem(

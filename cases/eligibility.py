@@ -9,7 +9,7 @@ from cases.models import Case, Circumstance, Document, DocumentKind
 
 def eligibility_problems(case: Case) -> list[str]:
     problems: list[str] = []
-    circumstances = set(case.circumstances.values_list("circumstance", flat=True))
+    circumstances = {row.circumstance for row in case.circumstances.all()}
     if not circumstances:
         problems.append(
             "No referral circumstance is recorded: choose at least one of policy VI.B (1)–(6)."
@@ -74,7 +74,7 @@ def _physician_documents_problems(case: Case) -> list[str]:
     physician (R-REF-7). A file filed under the kind is not enough: its recorded author
     must be the treating practitioner (same NPI, or the same name when either has none).
     """
-    current = {d.kind: d for d in case.documents.current().filter(kind__in=list(_VI_B_5))}
+    current = {d.kind: d for d in case.current_documents() if d.kind in _VI_B_5}
     practitioner = case.treating_practitioner
     physician = practitioner.name + (f" (NPI {practitioner.npi})" if practitioner.npi else "")
     problems = []

@@ -249,7 +249,7 @@ def phi_scan(case: Case) -> list[PhiFinding]:
     """
     member = case.member
     findings: list[PhiFinding] = []
-    documents = case.documents.current().exclude(kind__in=PACKET_EXCLUDED_KINDS).order_by("pk")
+    documents = [d for d in case.current_documents() if d.kind not in PACKET_EXCLUDED_KINDS]
     for document in documents:
         if not document.extracted_text.strip():
             findings.append(PhiFinding(document.title, PhiKind.NO_TEXT, document.pk))

@@ -8,6 +8,7 @@ development machine) get plain multi-row statements.
 
 from collections.abc import Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 _CHUNK = 500  # rows per statement where arrays are not available
@@ -20,28 +21,41 @@ def rows_insert(
     rows: Sequence[tuple],
     on_conflict: str = "",
     returning: str = "",
+    same: Sequence[tuple[str, str, object]] = (),
 ) -> list[tuple]:
     """INSERT rows into table; columns are (name, PostgreSQL type) pairs.
 
     `on_conflict` is appended as is ("ON CONFLICT (a, b) DO NOTHING"); `returning` names
     the columns to return for the rows actually inserted. Rows are inserted in the
-    order given (callers sort them for a stable lock order).
+    order given (callers sort them for a stable lock order). `same`: (name, type, value)
+    of columns every row shares (a time stamp, an empty key), sent once, not per row.
     """
     if not rows:
         return []
+    if same and connection.vendor != "postgresql":
+        columns = [*columns, *((name, kind) for name, kind, _ in same)]
+        rows = [(*row, *(value for _, _, value in same)) for row in rows]
+        same = ()
     names = ", ".join(f'"{name}"' for name, _ in columns)
+    all_names = ", ".join([names, *(f'"{name}"' for name, _, _ in same)])
     tail = f" {on_conflict}" if on_conflict else ""
     tail += f" RETURNING {returning}" if returning else ""
     out: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%b::{_array_type(kind)}[]" for _, kind in columns)
-            casts = ", ".join(f'v."{name}"::{kind}' for name, kind in columns)
+            casts = ", ".join(
+                [f'v."{name}"::{kind}' for name, kind in columns]
+                + [f"%b::{kind}" for _, kind, _ in same]
+            )
             sql = (
-                f"INSERT INTO {table} ({names}) SELECT {casts} "  # noqa: S608
+                f"INSERT INTO {table} ({all_names}) SELECT {casts} "  # noqa: S608
                 f"FROM unnest({arrays}) WITH ORDINALITY AS v({names}, n) ORDER BY v.n{tail}"
             )
-            return _execute_binary(sql, [list(column) for column in zip(*rows, strict=True)])
+            return _execute_binary(
+                sql,
+                [*(value for _, _, value in same), *(list(c) for c in zip(*rows, strict=True))],
+            )
         row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
@@ -73,6 +87,22 @@ def column_set(*, table: str, column: str, kind: str, values: dict[int, object])
                 f"UPDATE {table} SET {column} = CASE id {cases} END WHERE id IN ({marks})",  # noqa: S608
                 [value for pair in chunk for value in pair] + [pk for pk, _ in chunk],
             )
+
+
+def values_rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset, its parameters bound on the server.
+
+    For reads by thousands of ids (`pk__in=batch`): Django's client-side binding quotes
+    each id in Python; bound on the server they travel as they are. Same rows and order
+    as iterating the queryset; the values come back as the database types them.
+    """
+    if connection.vendor != "postgresql":
+        return [tuple(row) for row in queryset]
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # `pk__in=[]`: Django knows there is nothing to read
+        return []
+    return _execute_binary(sql, list(params))
 
 
 def _execute_binary(sql: str, params: list) -> list[tuple]:

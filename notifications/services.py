@@ -102,11 +102,15 @@ def notifications_send_many(*, drafts: list[NotificationDraft]) -> list[Notifica
 
 
 def notifications_send_bulk(*, drafts: list[NotificationDraft]) -> list[int]:
-    """Store many notifications without dedupe keys in one statement; e-mail after commit.
+    """Store many notifications without dedupe keys in one statement; e-mail them from a
+    Celery task enqueued after commit.
 
-    For jobs that notify thousands of people at once (the sweep): no model instances,
-    ids only. Same rules as notifications_send_many: text cut to 500 characters, no
-    PHI, e-mailed once after the transaction commits.
+    For jobs that notify thousands of people at once (the sweep, one call per batch): no
+    model instances, ids only, and the e-mails are sent by a worker (one task per call),
+    not by the process that stored them, so a sweep takes as long as its writes. Same
+    rules as notifications_send_many: text cut to 500 characters, no PHI, e-mailed once
+    (notifications_email's claim). If the task cannot be enqueued, the rows wait for the
+    retry job (notifications_email_pending), as when a process dies before sending.
     """
     if not drafts:
         return []
@@ -121,15 +125,20 @@ def notifications_send_bulk(*, drafts: list[NotificationDraft]) -> list[int]:
             ("text", "text"),
             ("link", "text"),
             ("case_id", "bigint"),
-            ("dedupe_key", "text"),
-            ("created_at", "timestamptz"),
         ],
-        rows=[(d.recipient_id, d.kind, d.text[:500], d.link, d.case_id, "", now) for d in drafts],
+        same=[("dedupe_key", "text", ""), ("created_at", "timestamptz", now)],
+        rows=[(d.recipient_id, d.kind, d.text[:500], d.link, d.case_id) for d in drafts],
         returning="id",
     )
     ids = [row[0] for row in rows]
-    transaction.on_commit(lambda: notifications_email(notification_ids=ids), robust=True)
+    transaction.on_commit(lambda: _email_by_task(ids), robust=True)
     return ids
+
+
+def _email_by_task(ids: list[int]) -> None:
+    from notifications.tasks import email_notifications  # the tasks module imports this one
+
+    email_notifications.delay(ids)
 
 
 def notifications_email(*, notification_ids: list[int]) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG_VERSION = os.environ.get("FAULTS_PG_VERSION", "15")
-PG_CLUSTER = "faults"
+PG_CLUSTER = os.environ.get("FAULTS_PG_CLUSTER", "faults")  # another name: a lab of your own
 PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "5440"))
 REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", "6390"))
 DB_NAME = "imr_faults"
@@ -182,7 +182,10 @@ def stop(child: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
             child.wait(timeout=10)
 
 
-def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2):
+def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2, threads: int = 0):
+    """gunicorn on the lab port; `threads` > 0: threaded workers (gthread), as bin/run and
+    docker-compose start it."""
+    threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
     return process(
         [
             str(VENV_BIN / "gunicorn"),
@@ -191,6 +194,7 @@ def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2):
             f"{HOST}:{port}",
             "--workers",
             str(workers),
+            *threaded,
             "--timeout",
             "30",
         ],

@@ -20,7 +20,13 @@ from reviewers.models import Assignment, ConflictAttestation, Submission
 
 def current_assignment(case: Case) -> Assignment | None:
     return (
-        Assignment.objects.select_related("specialist", "imro", "specialist__imro")
+        Assignment.objects.select_related(
+            "specialist__imro",
+            "specialist__specialty",
+            "specialist__subspecialty",
+            "imro",
+            "assigned_by",
+        )
         .filter(case=case, ended_at=None)
         .first()
     )

@@ -158,13 +158,25 @@ class ReviewerPanel:
 _PORTAL_EVENT_KINDS = [kind.value for kind in ReviewerEvent if kind != ReviewerEvent.CONTACT_LOGGED]
 
 
-def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPanel:
+_UNREAD = object()  # an argument the caller did not load: read it here
+
+
+def reviewer_panel_for_case(
+    case: Case,
+    *,
+    on: date | None = None,
+    review: Review | object | None = _UNREAD,
+    information_requests: list[InformationRequest] | None = None,
+) -> ReviewerPanel:
     """Everything the staff case page shows about the reviewer and the IMRO loop.
 
     The choice of reviewer (suggestions, the registry's eligibility, conflicts) is only
     shown while a reviewer can still be assigned, and the submission gates only until
     the case is submitted, so neither is computed afterwards: most cases a coordinator
     opens are past both, and the registry is the panel's dearest part.
+
+    The case page passes the review and information requests it loaded once for all its
+    panels (and the case with its submission joined); otherwise they are read here.
     """
     on = on or timezone.localdate()
     can_assign = case.is_editable
@@ -176,7 +188,7 @@ def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPa
         specialty = specialty_for_case(case)
     suggested = {s.specialist.pk for s in suggestions}
     assignment = current_assignment(case)
-    submission = Submission.objects.filter(case=case).first()
+    submission = getattr(case, "submission", None)  # no row: RelatedObjectDoesNotExist
     contacts = list(ContactLogEntry.objects.filter(case=case).select_related("by"))
     return ReviewerPanel(
         case=case,
@@ -200,10 +212,20 @@ def reviewer_panel_for_case(case: Case, *, on: date | None = None) -> ReviewerPa
         submit_problems=submission_problems(case, on=on) if submission is None else [],
         contacts=contacts,
         timeline=_timeline(case, contacts),
-        information_requests=list(
-            InformationRequest.objects.filter(case=case).select_related("asked_by", "answered_by")
+        information_requests=(
+            information_requests
+            if information_requests is not None
+            else list(
+                InformationRequest.objects.filter(case=case).select_related(
+                    "asked_by", "answered_by"
+                )
+            )
         ),
-        review=Review.objects.filter(case=case).select_related("document").first(),
+        review=(
+            Review.objects.filter(case=case).select_related("document").first()
+            if review is _UNREAD
+            else review
+        ),
         can_assign=can_assign,
         can_record_review=case.status == Status.SUBMITTED,
     )

@@ -77,6 +77,18 @@ def _reference_data_after_flush(request):
 
 
 @pytest.fixture
+def celery_eager():
+    """Tasks enqueued (with .delay, after commit) run at once in this process, so a test
+    reads their e-mails from Django's outbox. The real worker: tests/timelines/test_tasks.py."""
+    from imr.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def coordinator(db):
     return make_user("coordinator", Role.UM_STAFF, first_name="Casey", last_name="Coordinator")
 

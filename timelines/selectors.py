@@ -121,12 +121,25 @@ class ExtensionOffer:
         return not self.decision
 
 
-def extension_offer(case: Case, *, now: datetime | None = None) -> ExtensionOffer | None:
+def extension_offer(
+    case: Case, *, now: datetime | None = None, clocks: list[Clock] | None = None
+) -> ExtensionOffer | None:
     """The case's extension decision: open while extendable_clocks() holds its IMRO clock,
-    decided once extended or declined, None when no decision is (or was) possible."""
+    decided once extended or declined, None when no decision is (or was) possible.
+
+    `clocks`: the case's clocks when the caller read them (the case page): a case with no
+    IMRO clock has no decision to show, and one whose IMRO clock is not running unextended
+    before its due time has no open offer, so those reads are skipped.
+    """
     now = now or timezone.now()
     zone = plan_zone()
-    clock = extension_open(case, now=now)
+    imro = [c for c in clocks or [] if c.name == "imro_determination"]
+    if clocks is not None and not imro:
+        return None
+    could_open = clocks is None or any(
+        c.status == ClockStatus.RUNNING and not c.extended and c.due_at > now for c in imro
+    )
+    clock = extension_open(case, now=now) if could_open else None
     if clock is not None:
         appeal = (
             Clock.objects.filter(case=case, name="appeal_resolution")

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from imr.bulk import column_set, rows_insert
+from imr.bulk import column_set, rows_insert, values_rows
 from notifications.services import (
     NotificationDraft,
     notifications_send_bulk,
@@ -82,16 +82,23 @@ def sweep(
     link = _case_link()
     for start in range(0, len(due_ids), batch_size):
         with transaction.atomic():
-            batch = list(
-                due.filter(pk__in=due_ids[start : start + batch_size])
-                .order_by("pk")
-                .values("pk", "case_id", "name", "review_type", "rule_kind", "rule_key", "due_at")
-            )
+            # Thousands of ids per read: bound on the server (values_rows), not quoted
+            # one by one in Python.
+            batch = [
+                dict(zip(_BATCH_FIELDS, row, strict=True))
+                for row in values_rows(
+                    due.filter(pk__in=due_ids[start : start + batch_size])
+                    .order_by("pk")
+                    .values_list(*_BATCH_FIELDS)
+                )
+            ]
             # Owners by primary key: joined in the query above, PostgreSQL hashed all
             # cases, closed ones included, for every batch.
             owners = dict(
-                Case.objects.filter(pk__in={row["case_id"] for row in batch}).values_list(
-                    "pk", "owner_id"
+                values_rows(
+                    Case.objects.filter(pk__in={row["case_id"] for row in batch}).values_list(
+                        "pk", "owner_id"
+                    )
                 )
             )
             for row in batch:
@@ -112,6 +119,9 @@ def sweep(
     return result
 
 
+_BATCH_FIELDS = ("pk", "case_id", "name", "review_type", "rule_kind", "rule_key", "due_at")
+
+
 def _case_link() -> Callable[[int], str]:
     """case_path for many cases: reverse() once, then substitute the id."""
     sample = case_path(987654321)
@@ -129,7 +139,9 @@ def _sweep_batch(
     link: Callable[[int], str],
 ) -> None:
     ids = [row["pk"] for row in batch]
-    recorded = set(ClockAlert.objects.filter(clock_id__in=ids).values_list("clock_id", "level"))
+    recorded = set(
+        values_rows(ClockAlert.objects.filter(clock_id__in=ids).values_list("clock_id", "level"))
+    )
     candidates: list[tuple[int, str, str, bool]] = []
     next_at: dict[int, datetime | None] = {}
     by_id = {row["pk"]: row for row in batch}
@@ -161,7 +173,7 @@ def _sweep_batch(
         row = by_id[clock_id]
         kind = ClockEvent.Kind.BREACHED if severity == OnPass.BREACH else ClockEvent.Kind.WARNED
         data = {"level": level, "notified": notified, "due_at": row["due_at"].isoformat()}
-        events.append((clock_id, str(kind), now, json.dumps(data)))
+        events.append((clock_id, str(kind), json.dumps(data)))
         if not notified:
             continue
         notified_clocks.add(clock_id)
@@ -188,9 +200,9 @@ def _sweep_batch(
         columns=[
             ("clock_id", "bigint"),
             ("kind", "text"),
-            ("at", "timestamptz"),
             ("data", "jsonb"),
         ],
+        same=[("at", "timestamptz", now)],
         rows=events,
     )
     result.notifications += len(notifications_send_bulk(drafts=drafts))
@@ -210,10 +222,10 @@ def _alerts_insert(
             ("level", "text"),
             ("severity", "text"),
             ("notified", "boolean"),
-            ("created_at", "timestamptz"),
         ],
+        same=[("created_at", "timestamptz", now)],
         # One lock order for concurrent sweeps.
-        rows=[(*candidate, now) for candidate in sorted(candidates)],
+        rows=sorted(candidates),
         on_conflict="ON CONFLICT (clock_id, level) DO NOTHING",
         returning="clock_id, level, severity, notified",
     )

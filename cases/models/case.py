@@ -1,12 +1,17 @@
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
 from cases import workflow
 from cases.models.member import Member, Practitioner
 from cases.models.status import Status
+
+if TYPE_CHECKING:
+    from cases.models.documents import Document
 
 
 class ReviewType(models.TextChoices):
@@ -80,23 +85,48 @@ class CaseQuerySet(models.QuerySet):
     def open(self) -> "CaseQuerySet":
         return self.filter(status__in=workflow.OPEN)
 
-    def search(self, text: str) -> "CaseQuerySet":
-        """TAR number, internal identifier (exact, case-insensitive) or member name (prefix)."""
+    def search(self, text: str, *, member_ids: list[int] | None = None) -> "CaseQuerySet":
+        """TAR number, internal identifier (exact, case-insensitive) or member name (prefix).
+
+        `member_ids`: the ids of members_matching(text), when the caller read them already
+        (the case list does, by index, when they are few): the cases are then found by the
+        TAR-number index OR the member index (a BitmapOr), never by a walk of every case.
+        """
         text = text.strip()
         if not text:
             return self
-        members = models.Q(internal_id__iexact=text)
-        parts = text.split()
-        if len(parts) >= 2:
-            members |= models.Q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
-        else:
-            members |= models.Q(last_name__istartswith=text)
-            members |= models.Q(first_name__istartswith=text)
-        # Members as a subquery, not an OR across the join: the member conditions then
-        # use their own indexes (migration 0007) instead of a scan of every case's member.
-        return self.filter(
-            models.Q(tar_number__iexact=text) | models.Q(member__in=Member.objects.filter(members))
+        tar = models.Q(tar_number__iexact=text)
+        if member_ids is None:
+            # Members as a subquery, not an OR across the join: the member conditions then
+            # use their own indexes (migration 0007) instead of a scan of every case's member.
+            members = Member.objects.filter(members_matching(text))
+            return self.filter(tar | models.Q(member__in=members))
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(tar | models.Q(member__in=member_ids))
+        # One array parameter, not a placeholder per id (each quoted in Python).
+        column = f'"{self.model._meta.db_table}"."member_id"'
+        any_member = RawSQL(  # noqa: S611 (the model's own column; the ids are one parameter)
+            f"{column} = ANY(%s)", (list(member_ids),), output_field=models.BooleanField()
         )
+        return self.filter(tar | models.Q(any_member))
+
+
+def members_matching(text: str, *, through: str = "") -> models.Q:
+    """A search's member conditions: internal identifier (exact) or name prefixes, each
+    case-insensitive and each on its own UPPER() index (migration 0007). `through`: the
+    relation to the member when the conditions are on another model ("member__")."""
+    text = text.strip()
+
+    def q(**conditions: str) -> models.Q:
+        return models.Q(**{f"{through}{name}": value for name, value in conditions.items()})
+
+    members = q(internal_id__iexact=text)
+    parts = text.split()
+    if len(parts) >= 2:
+        members |= q(first_name__istartswith=parts[0], last_name__istartswith=parts[-1])
+    else:
+        members |= q(last_name__istartswith=text) | q(first_name__istartswith=text)
+    return members
 
 
 class Case(models.Model):
@@ -224,6 +254,18 @@ class Case(models.Model):
     @property
     def is_expedited(self) -> bool:
         return self.review_type == ReviewType.EXPEDITED
+
+    def current_documents(self) -> list["Document"]:
+        """The current version of each document (none superseded), in upload order.
+
+        From the documents the case page prefetched when it did (one query for the whole
+        page instead of one per panel), else one query.
+        """
+        if "documents" not in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.documents.current().order_by("pk"))
+        documents = sorted(self.documents.all(), key=lambda document: document.pk)
+        replaced = {document.supersedes_id for document in documents if document.supersedes_id}
+        return [document for document in documents if document.pk not in replaced]
 
 
 class ReferralCircumstance(models.Model):

@@ -9,14 +9,31 @@ queue          the staff work queue and the CMO's to-do list
 safe_time      the latest safe time of an open case's next step (R-RPT-6)
 """
 
-from cases.selectors.case import audited_date_changes, case_list, practitioner_on_file_as_other
+from cases.selectors.case import (
+    SEARCH_CAP,
+    CappedPaginator,
+    CaseSearch,
+    audited_date_changes,
+    case_list,
+    case_search,
+    practitioner_on_file_as_other,
+)
 from cases.selectors.determination import decision_panel_for_case, mail_queue
 from cases.selectors.documents import case_documents, case_documents_context
-from cases.selectors.page import NextAction, case_detail_context, case_page, next_action
+from cases.selectors.page import (
+    NextAction,
+    case_detail_context,
+    case_page,
+    case_page_cases,
+    next_action,
+)
 from cases.selectors.queue import cmo_todo, queue_page
 from cases.selectors.safe_time import case_safe_time, safe_time_json
 
 __all__ = [
+    "SEARCH_CAP",
+    "CappedPaginator",
+    "CaseSearch",
     "NextAction",
     "audited_date_changes",
     "case_detail_context",
@@ -24,7 +41,9 @@ __all__ = [
     "case_documents_context",
     "case_list",
     "case_page",
+    "case_page_cases",
     "case_safe_time",
+    "case_search",
     "cmo_todo",
     "decision_panel_for_case",
     "mail_queue",

@@ -9,7 +9,6 @@ from cases.models import (
     Determination,
     Letter,
     LetterChannel,
-    NoticeText,
     OralNotice,
     Party,
     Status,
@@ -17,8 +16,7 @@ from cases.models import (
     TarBundle,
 )
 from cases.services.closure import close_problems, resolve_problems
-from cases.services.determination import determination_current
-from cases.services.letters import cited_titles
+from cases.services.letters import cited_titles, parties_missing
 from cases.services.notice_texts import FIELD_LABELS, notice_text_suggestions
 from reviewers.models import InformationRequest, Review
 
@@ -93,19 +91,35 @@ class DecisionPanel:
         return self.bundles[-1] if self.bundles else None
 
 
-def decision_panel_for_case(case: Case) -> DecisionPanel:
-    """Context for templates/cases/_case_decision_panel.html, in a few small queries."""
-    review = Review.objects.filter(case=case).first()
+_UNREAD = object()  # an argument the caller did not load: read it here
+
+
+def decision_panel_for_case(
+    case: Case,
+    *,
+    review: Review | object | None = _UNREAD,
+    information_requests: list[InformationRequest] | None = None,
+) -> DecisionPanel:
+    """Context for templates/cases/_case_decision_panel.html, in a few small queries.
+
+    The case page passes what it loaded once for every panel: the review, the information
+    requests, and the case with its documents, resolution and TAR attachment (select_related
+    and prefetched in cases.selectors.page); anything not passed is read here.
+    """
+    if review is _UNREAD:
+        review = Review.objects.filter(case=case).first()
     determinations = list(
         Determination.objects.filter(case=case).select_related("signed_by", "created_by")
     )
-    current = determination_current(case)
+    signed = [d for d in determinations if d.is_signed]
+    # determination_current's order: the latest signed, the higher id on a tie.
+    current = max(signed, key=lambda d: (d.signed_at, d.pk), default=None)
     panel = DecisionPanel(
         case=case,
         review=review,
         draft=next((d for d in determinations if not d.is_signed), None),
         current=current,
-        history=[d for d in determinations if d.is_signed],
+        history=signed,
     )
     if review is None:
         return panel
@@ -127,27 +141,42 @@ def decision_panel_for_case(case: Case) -> DecisionPanel:
         letter for letter in letters if current is None or letter.determination_id != current.pk
     ]
     if current is not None:
-        titles = {t.lower() for t in case.documents.current().values_list("title", flat=True)}
+        titles = {document.title.lower() for document in case.current_documents()}
         panel.uncited = [t for t in cited_titles(current) if t.lower() not in titles]
-    panel.open_requests = InformationRequest.objects.open().filter(case=case).count()
-    saved = NoticeText.objects.filter(case=case).first()
+    if information_requests is None:
+        information_requests = list(InformationRequest.objects.filter(case=case))
+    panel.open_requests = sum(1 for r in information_requests if r.answered_at is None)
+    saved = _one_to_one(case, "notice_text")
     panel.notice_texts_confirmed = saved is not None
     panel.notice_texts = {name: getattr(saved, name) if saved else "" for name in FIELD_LABELS} | (
-        {} if saved else notice_text_suggestions(case)
+        {} if saved else notice_text_suggestions(case, review=review)
     )
-    panel.oral_notices = list(case.oral_notices.select_related("given_by"))
-    panel.resolution = (
-        CaseResolution.objects.filter(case=case).select_related("resolved_by").first()
-    )
+    panel.oral_notices = list(case.oral_notices.all())  # prefetched by the case page
+    panel.resolution = _one_to_one(case, "resolution")
+    missing = parties_missing(current=current, letters=letters)
     if case.awaits_notice:
-        panel.resolve_problems = resolve_problems(case)
+        panel.resolve_problems = resolve_problems(
+            case,
+            missing=missing,
+            open_requests=panel.open_requests,
+            oral_notice_recorded=bool(panel.oral_notices),
+        )
     panel.bundles = list(TarBundle.objects.filter(case=case).select_related("built_by"))
-    panel.attachment = (
-        TarAttachment.objects.filter(case=case).select_related("confirmed_by").first()
-    )
+    panel.attachment = _one_to_one(case, "tar_attachment")
     if case.status == Status.RESOLVED:
-        panel.close_problems = close_problems(case)
+        panel.close_problems = close_problems(
+            case,
+            missing=missing,
+            open_requests=panel.open_requests,
+            attached=panel.attachment is not None,
+        )
     return panel
+
+
+def _one_to_one(case: Case, name: str):
+    """The case's row of a one-to-one table (None if it has none), from the join the case
+    page's select_related made, else one query."""
+    return getattr(case, name, None)  # RelatedObjectDoesNotExist is an AttributeError
 
 
 def mail_queue() -> list[Letter]:

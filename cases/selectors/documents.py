@@ -27,11 +27,15 @@ class DocumentVersions:
 
 def case_documents(*, case: Case) -> list[DocumentVersions]:
     """Every document chain on the case, current version first, in upload order (one query)."""
-    documents = list(
-        case.documents.select_related("uploaded_by")
-        .defer("extracted_text")
-        .order_by("uploaded_at", "pk")
-    )
+    if "documents" in getattr(case, "_prefetched_objects_cache", {}):
+        # The case page's one load of the documents (cases.selectors.page).
+        documents = sorted(case.documents.all(), key=lambda d: (d.uploaded_at, d.pk))
+    else:
+        documents = list(
+            case.documents.select_related("uploaded_by")
+            .defer("extracted_text")
+            .order_by("uploaded_at", "pk")
+        )
     by_pk = {document.pk: document for document in documents}
     replaced = {document.supersedes_id for document in documents if document.supersedes_id}
     chains: list[DocumentVersions] = []

@@ -3,38 +3,57 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from cases.checklist import referral_file_checklist
 from cases.eligibility import approval_problems, eligibility_problems
-from cases.models import AuditedDateChange, Case, CaseEvent, Document, Status
+from cases.models import AuditedDateChange, Case, CaseEvent, Document, OralNotice, Status
 from cases.selectors.determination import decision_panel_for_case
 from cases.selectors.documents import case_documents_context
 from cases.selectors.timeline import case_timeline
 from cases.workflow import NEXT_ACTIONS
 from imr.roles import perm
+from reviewers.models import InformationRequest
 from reviewers.selectors import ReviewerPanel, reviewer_panel_for_case
 from timelines.selectors import clocks_for_case, extension_offer
 
 
-def case_detail_context(case: Case) -> dict:
-    """Everything the staff case page shows, in a constant number of queries."""
-    case = (
-        Case.objects.select_related(
-            "member", "treating_practitioner", "owner", "referral_approved_by"
-        )
-        .prefetch_related(
-            "services",
-            "diagnoses",
-            "questions",
-            "circumstances",
-            Prefetch(
-                "documents",
-                queryset=Document.objects.select_related("uploaded_by", "supersedes"),
-            ),
-        )
-        .get(pk=case.pk)
+def case_page_cases() -> QuerySet[Case]:
+    """Cases as their page reads them: every one-to-one row the panels show (submission,
+    review and its document, resolution, TAR attachment) joined, and the lists prefetched;
+    the documents once, with their text, for the checklist, the eligibility and PHI checks,
+    the documents panel and the decision panel alike (Case.current_documents())."""
+    return Case.objects.select_related(
+        "member",
+        "treating_practitioner",
+        "owner",
+        "referral_approved_by",
+        "submission__submitted_by",
+        "review__document",
+        "resolution__resolved_by",
+        "tar_attachment__confirmed_by",
+        "notice_text",
+    ).prefetch_related(
+        Prefetch("oral_notices", queryset=OralNotice.objects.select_related("given_by")),
+        "services",
+        "diagnoses",
+        "questions",
+        "circumstances",
+        Prefetch(
+            "documents",
+            queryset=Document.objects.select_related("uploaded_by"),
+        ),
     )
+
+
+def case_detail_context(case: Case) -> dict:
+    """Everything the staff case page shows, in a constant number of queries.
+
+    `case` as case_page_cases() reads it (the view's access check does), else it is read
+    again that way.
+    """
+    if "documents" not in getattr(case, "_prefetched_objects_cache", {}):
+        case = case_page_cases().get(pk=case.pk)
     checklist = referral_file_checklist(case)
     events = CaseEvent.objects.filter(case=case).order_by("-at", "-pk")
     return {
@@ -95,10 +114,17 @@ def case_page(case: Case, user: AbstractBaseUser) -> dict:
     context.update(case_documents_context(case=case))
     context["clocks"] = clocks_for_case(case)
     # The CMO decides the extension on this page (R-DL-5); others see the decision.
-    context["extension"] = extension_offer(case)
+    context["extension"] = extension_offer(case, clocks=[view.clock for view in context["clocks"]])
     context["can_decide"] = user.has_perm(perm("decide_cases"))
-    context["panel"] = reviewer_panel_for_case(case)
-    context["decision"] = decision_panel_for_case(case)
+    # One review and one list of information requests for both panels that show them.
+    review = getattr(case, "review", None)  # joined above; no row: RelatedObjectDoesNotExist
+    requests = list(
+        InformationRequest.objects.filter(case=case).select_related("asked_by", "answered_by")
+    )
+    context["panel"] = reviewer_panel_for_case(case, review=review, information_requests=requests)
+    context["decision"] = decision_panel_for_case(
+        case, review=review, information_requests=requests
+    )
     context["next_action"] = next_action(case, user, context["panel"])
     context["running_clocks"] = [item for item in context["clocks"] if item.clock.is_running]
     context["timeline"] = case_timeline(

@@ -70,8 +70,9 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _open_request_problem(case: Case) -> list[str]:
-    count = InformationRequest.objects.open().filter(case=case).count()
+def _open_request_problem(case: Case, count: int | None = None) -> list[str]:
+    if count is None:
+        count = InformationRequest.objects.open().filter(case=case).count()
     if count:
         return [
             f"The reviewer has {count} open information request{'s' if count > 1 else ''}; "
@@ -80,40 +81,66 @@ def _open_request_problem(case: Case) -> list[str]:
     return []
 
 
-def resolve_problems(case: Case) -> list[str]:
-    """Why the case cannot be resolved now; empty when it can."""
+def resolve_problems(
+    case: Case,
+    *,
+    missing: list[str] | None = None,
+    open_requests: int | None = None,
+    oral_notice_recorded: bool | None = None,
+) -> list[str]:
+    """Why the case cannot be resolved now; empty when it can.
+
+    `missing` (parties_not_notified) and `open_requests` (the count of open information
+    requests) and `oral_notice_recorded` are read here unless the caller loaded them
+    already (the case page).
+    """
     problems = []
     if case.status != Status.NOTIFIED:
         problems.append(
             f"A case is resolved after every party is notified; this case is "
             f"“{case.get_status_display()}”."
         )
-    missing = parties_not_notified(case)
+    if missing is None:
+        missing = parties_not_notified(case)
     if missing and case.awaits_notice:
         problems.append(
             "Not yet notified of the current determination: " + ", ".join(missing).lower() + "."
         )
-    if case.is_expedited and not case.oral_notices.exists():
+    if oral_notice_recorded is None and case.is_expedited:
+        oral_notice_recorded = case.oral_notices.exists()
+    if case.is_expedited and not oral_notice_recorded:
         problems.append(
             "An expedited decision needs the oral notice to the member recorded first "
             "(when, to whom, by whom, how; 42 CFR 438.408(d)(2))."
         )
-    return problems + _open_request_problem(case)
+    return problems + _open_request_problem(case, open_requests)
 
 
-def close_problems(case: Case) -> list[str]:
-    """Why the case cannot be closed now; empty when it can (R-TRK-7, R-TRK-10)."""
+def close_problems(
+    case: Case,
+    *,
+    missing: list[str] | None = None,
+    open_requests: int | None = None,
+    attached: bool | None = None,
+) -> list[str]:
+    """Why the case cannot be closed now; empty when it can (R-TRK-7, R-TRK-10).
+
+    As resolve_problems; `attached`: whether the TAR attachment is confirmed.
+    """
     problems = []
     if case.status != Status.RESOLVED:
         problems.append(
             f"A case is closed after it is resolved; this case is “{case.get_status_display()}”."
         )
-    missing = parties_not_notified(case)
+    if missing is None:
+        missing = parties_not_notified(case)
     if missing:
         problems.append("Not yet notified: " + ", ".join(missing).lower() + ".")
-    if not TarAttachment.objects.filter(case=case).exists():
+    if attached is None:
+        attached = TarAttachment.objects.filter(case=case).exists()
+    if not attached:
         problems.append("Confirm that the TAR bundle is attached to the member's TAR file first.")
-    return problems + _open_request_problem(case)
+    return problems + _open_request_problem(case, open_requests)
 
 
 # --- services ---------------------------------------------------------------------------

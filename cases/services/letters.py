@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -606,8 +607,17 @@ def parties_not_notified(case: Case) -> list[str]:
     """The parties not yet notified of the current determination, by label."""
     current = determination_current(case)
     if current is None:
+        return parties_missing(current=None, letters=[])
+    return parties_missing(current=current, letters=Letter.objects.filter(determination=current))
+
+
+def parties_missing(*, current: Determination | None, letters: Iterable[Letter]) -> list[str]:
+    """parties_not_notified from rows already loaded: the current determination (None
+    when nothing is signed) and the case's letters (those of other determinations are
+    ignored)."""
+    if current is None:
         return [label for _, label in Party.choices]
-    letters = {letter.party: letter for letter in Letter.objects.filter(determination=current)}
+    letters = {letter.party: letter for letter in letters if letter.determination_id == current.pk}
     return [
         label
         for party, label in Party.choices

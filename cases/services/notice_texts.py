@@ -51,10 +51,12 @@ FIELD_LABELS = {
 }
 
 
-def notice_text_suggestions(case: Case) -> dict[str, str]:
+def notice_text_suggestions(case: Case, *, review: Review | None = None) -> dict[str, str]:
     """Starting points staff may take or rewrite: the review's rationale for the analysis,
-    the ICD-10-CM titles (lowercased) for the condition. Never printed unconfirmed."""
-    review = Review.objects.filter(case=case).first()
+    the ICD-10-CM titles (lowercased) for the condition. Never printed unconfirmed.
+    `review`: the case's review if the caller has read it (the case page)."""
+    if review is None:
+        review = Review.objects.filter(case=case).first()
     return {
         "analysis_en": review.rationale if review else "",
         "condition_en": "; ".join(d.description.lower() for d in case.diagnoses.all()),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,9 +38,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseSearchForm(initial={"q": term or "", "status": status})
     if term is None:
         return render(request, "cases/list.html", {"form": form, "page": None})
-    page = Paginator(selectors.case_list(search=term, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    found = selectors.case_search(search=term, status=status)
+    page = selectors.CappedPaginator(found, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # one query, for the log and the table
     access_log_list(request, cases=page.object_list)
     params = {name: value for name, value in (("search", key), ("status", status)) if value}
@@ -143,7 +141,7 @@ def member_changes_sentence(fields: list[str]) -> str:
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, cases=selectors.case_page_cases())
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
     context = selectors.case_page(case, request.user)
     context["withdraw_form"] = WithdrawForm()

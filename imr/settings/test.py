@@ -24,7 +24,11 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c imr.audit_trunca
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker a test starts cannot fill the test process's outbox: that test gives it
+# the file backend (EMAIL_FILE_PATH) through TEST_EMAIL_BACKEND and counts the files.
+EMAIL_BACKEND = os.environ.get(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

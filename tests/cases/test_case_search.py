@@ -193,3 +193,23 @@ def test_only_the_page_shown_is_logged(coordinator):
     client.get(f"{location}&page=2")
     assert AccessLog.objects.count() == 51
     assert AccessLog.objects.values("case").distinct().count() == 51
+
+
+@pytest.mark.parametrize("members", [1, 3], ids=["one member", "a member each"])
+def test_a_broad_search_lists_the_newest_up_to_the_cap_and_says_to_narrow_it(
+    coordinator, monkeypatch, members
+):
+    # Issue 20: the count stops at the cap (1,000), here 2 so the test stays small; with
+    # more matching members than the cap nothing is counted at all.
+    monkeypatch.setattr("cases.selectors.case.SEARCH_CAP", 2)
+    people = [MemberFactory() for _ in range(members)]
+    cases = [
+        open_case(coordinator, member=people[number % members], tar_number=f"TAR-C{number}")
+        for number in range(3)
+    ]
+    client = client_for(coordinator)
+    html = client.get(search(client, MEMBER_LAST)).content.decode()
+    assert "More than 2 matches: narrow the search." in html
+    assert case_rows(html) == {cases[2].pk, cases[1].pk}  # the newest received
+    html = client.get(search(client, "TAR-C1")).content.decode()
+    assert "narrow the search" not in html and case_rows(html) == {cases[1].pk}

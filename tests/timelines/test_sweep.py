@@ -28,6 +28,10 @@ def standard_case(owner):
     return case
 
 
+# The sweep's e-mails are sent by a task per batch, after commit: run here (eager).
+pytestmark = pytest.mark.usefixtures("celery_eager")
+
+
 def alert_levels(case) -> list[str]:
     return sorted(ClockAlert.objects.filter(clock__case=case).values_list("level", flat=True))
 
