@@ -90,6 +90,13 @@ def test_pdf_download_has_the_figures_and_charts_and_no_phi(quac_member, report_
     assert "Feb 2026" in text
     assert_no_phi(text)
     assert ReportRun.objects.get().format == "pdf"
+    # One typeface throughout, the page-number footer included (issue 19: it was serif).
+    fonts = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(name.startswith("DejaVu-Sans") for name in fonts), fonts
 
 
 def test_a_download_with_a_bad_range_is_refused(quac_member):
