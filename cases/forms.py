@@ -240,6 +240,30 @@ class DocumentUploadForm(forms.Form):
     author_npi = forms.CharField(label="Author's NPI", required=False, max_length=10)
 
 
+class IntakeDocumentForm(DocumentUploadForm):
+    """A first document filed with the new case (optional): the TAR's attachment, often
+    the physician's note. Refused with the case: nothing is opened if it is refused."""
+
+    prefix = "document"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False
+        self.fields["file"].label = "File (optional)"
+        self.fields["kind"].required = False
+        self.fields["kind"].initial = DocumentKind.CLINICAL_DATA
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and not data.get("kind"):
+            self.add_error("kind", "Choose what the document is for.")
+        return data
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("file"))
+
+
 class DocumentSupersedeForm(forms.Form):
     file = forms.FileField(label="File", allow_empty_file=True)
     author_name = forms.CharField(

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from cases.codes import diagnosis_code_suggest
 from cases.forms import (
     CaseForm,
     CaseSearchForm,
+    IntakeDocumentForm,
     MemberForm,
     PractitionerForm,
     ReceivedAtPlanChangeForm,
@@ -90,20 +92,22 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     require_capability(request, "work_cases")
     forms = [cls(request.POST or None) for cls in (MemberForm, PractitionerForm, CaseForm)]
     member_form, practitioner_form, case_form = forms
-    if request.method == "POST" and all(form.is_valid() for form in forms):
+    document_form = IntakeDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and all(form.is_valid() for form in [*forms, document_form]):
         _confirm_practitioner(practitioner_form)
-    if request.method == "POST" and all(form.is_valid() for form in forms):
+    if request.method == "POST" and all(form.is_valid() for form in [*forms, document_form]):
         intake = form_service_run(
             request,
             case_form,
-            lambda: _intake(request, member_form, practitioner_form, case_form),
+            lambda: _intake(request, member_form, practitioner_form, case_form, document_form),
             done=f"Case opened for TAR {case_form.cleaned_data['tar_number']}.",
         )
         if intake is not None:
             if intake.member_changes:
                 messages.info(request, member_changes_sentence(intake.member_changes))
             return redirect("cases:detail", pk=intake.case.pk)
-    return render(request, "cases/intake.html", {"forms": forms, "case_form": case_form})
+    context = {"forms": forms, "case_form": case_form, "document_form": document_form}
+    return render(request, "cases/intake.html", context)
 
 
 def _confirm_practitioner(form: PractitionerForm) -> None:
@@ -116,9 +120,14 @@ def _confirm_practitioner(form: PractitionerForm) -> None:
         form.ask_to_confirm(on_file)
 
 
-def _intake(request, member_form, practitioner_form, case_form) -> services.IntakeResult:
+@transaction.atomic
+def _intake(
+    request, member_form, practitioner_form, case_form, document_form
+) -> services.IntakeResult:
+    """The case and its first document in one transaction: a refused document opens no
+    case (and a refused case files no document)."""
     p = practitioner_form.cleaned_data
-    return services.case_intake(
+    intake = services.case_intake(
         member=member_form.cleaned_data,
         practitioner={
             "name": p["practitioner_name"],
@@ -132,6 +141,18 @@ def _intake(request, member_form, practitioner_form, case_form) -> services.Inta
         owner=request.user,
         actor=request.user,
     )
+    if document_form.has_file:
+        d = document_form.cleaned_data
+        services.document_upload(
+            case=intake.case,
+            kind=d["kind"],
+            uploaded_file=d["file"],
+            actor=request.user,
+            title=d["title"] or None,
+            author_name=d["author_name"],
+            author_npi=d["author_npi"],
+        )
+    return intake
 
 
 def member_changes_sentence(fields: list[str]) -> str:
