@@ -48,6 +48,17 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
         "INSERT … ON CONFLICT built from the model's table name and %s placeholders; "
         "values are parameters.",
     ),
+    ("reports/regulatory.py", "B608"): (
+        3,
+        "UM 5 and CMS-0057-F aggregates over a compiled queryset: group and aggregate "
+        "columns are constants of the module, joined tables are model _meta names quoted "
+        "by connection.ops; dates, parties and the queryset's own values are parameters.",
+    ),
+    ("cases/models/case.py", "B611"): (
+        1,
+        "RawSQL of the model's own member_id column (from _meta) = ANY(%s); the matching "
+        "member ids travel as one array parameter.",
+    ),
     ("imr/settings/test.py", "B105"): (1, "The test settings' own key, never used elsewhere."),
     ("imr/bulk.py", "B608"): (
         4,
