@@ -19,7 +19,6 @@ _CSS_WITH_TEMPLATE_OUTPUT = re.compile(
 )
 
 
-@transaction.atomic
 def letter_template_publish(
     *, party: str, language: str, body: str, change_note: str, actor: AbstractBaseUser
 ) -> LetterTemplate:
@@ -28,41 +27,40 @@ def letter_template_publish(
     Letters already sent keep the exact PDF they were sent with, so earlier versions stay
     as history and are never changed.
     """
-    _body_check(body=body, change_note=change_note)
-    latest = (
-        LetterTemplate.objects.select_for_update()
-        .filter(party=party, language=language)
-        .aggregate(Max("version"))["version__max"]
-    )
-    LetterTemplate.objects.filter(party=party, language=language, active=True).update(active=False)
-    return LetterTemplate.objects.create(
-        party=party,
-        language=language,
-        version=(latest or 0) + 1,
+    return _version_publish(
+        LetterTemplate,
+        {"party": party, "language": language},
         body=body,
-        active=True,
-        change_note=change_note.strip(),
-        created_by=actor,
-        created_at=timezone.now(),
+        change_note=change_note,
+        actor=actor,
     )
 
 
-@transaction.atomic
 def letter_insert_publish(
     *, kind: str, language: str, body: str, change_note: str, actor: AbstractBaseUser
 ) -> LetterInsert:
     """Add the next version of an insert (R-NOT-7, R-NOT-8) and make it the active one;
     letters already sent keep the inserts they were printed with."""
+    return _version_publish(
+        LetterInsert,
+        {"kind": kind, "language": language},
+        body=body,
+        change_note=change_note,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def _version_publish(model, key: dict[str, str], *, body: str, change_note: str, actor):
+    """The next version of a versioned text (a letter template or an insert) under `key`,
+    made the only active one of its key; earlier versions stay as they were."""
     _body_check(body=body, change_note=change_note)
     latest = (
-        LetterInsert.objects.select_for_update()
-        .filter(kind=kind, language=language)
-        .aggregate(Max("version"))["version__max"]
+        model.objects.select_for_update().filter(**key).aggregate(Max("version"))["version__max"]
     )
-    LetterInsert.objects.filter(kind=kind, language=language, active=True).update(active=False)
-    return LetterInsert.objects.create(
-        kind=kind,
-        language=language,
+    model.objects.filter(**key, active=True).update(active=False)
+    return model.objects.create(
+        **key,
         version=(latest or 0) + 1,
         body=body,
         active=True,

@@ -61,3 +61,26 @@ def test_publishing_an_insert_adds_a_version_and_keeps_the_old_one(administrator
             kind="rights", language="en", body="{% if %}", change_note="x", actor=administrator
         )
     assert LetterInsert.objects.filter(kind="rights", language="en", active=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "model"),
+    [
+        ("/admin/cases/lettertemplate/add/", {"party": "member", "language": "en"}, "template"),
+        ("/admin/cases/letterinsert/add/", {"kind": "rights", "language": "en"}, "insert"),
+    ],
+)
+def test_the_admin_publishes_a_new_version_and_refuses_a_broken_one(administrator, url, key, model):
+    from cases.models import LetterInsert
+
+    rows = LetterTemplate if model == "template" else LetterInsert
+    before = rows.objects.get(**key, active=True)
+    client = client_for(administrator)
+    body = before.body + "<p>A line Compliance approved.</p>"
+    response = client.post(url, {**key, "body": body, "change_note": "Approved line added"})
+    assert response.status_code == 302
+    new = rows.objects.get(**key, active=True)
+    assert (new.version, new.body, new.created_by) == (before.version + 1, body, administrator)
+    client.post(url, {**key, "body": "{% if %}", "change_note": "broken"})
+    assert rows.objects.get(**key, active=True) == new
+    assert rows.objects.filter(**key).count() == before.version + 1  # nothing half-added
