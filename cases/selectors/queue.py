@@ -64,6 +64,7 @@ class QueueRow:
     safe_time: SafeTime | None = None
     # "Act by Thu 14:00" (R-RPT-6); empty without a running clock.
     act_by_text: str = ""
+    act_by_parts: tuple[str, str] = ("", "")  # the same, as (lead, moment)
 
 
 def _with_imro(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -158,6 +159,7 @@ def queue_page(
                 late=late_text(next_due_at, now=now) if badge == "overdue" else "",
                 safe_time=safe,
                 act_by_text=safe.label(calendar, now),
+                act_by_parts=safe.label_parts(calendar, now),
             )
         )
     return {

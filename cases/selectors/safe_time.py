@@ -108,14 +108,19 @@ class SafeTime:
 
     def label(self, calendar: BusinessCalendar, now: datetime) -> str:
         """ "Act by Thu 14:00" within a week, with the date further out."""
+        return " ".join(self.label_parts(calendar, now)).strip()
+
+    def label_parts(self, calendar: BusinessCalendar, now: datetime) -> tuple[str, str]:
+        """The label as (lead, moment), so the queue can put the moment on its own line:
+        ("Act by", "Thu 14:00"), ("Act-by passed", "Thu 2026-06-04 23:59 PDT")."""
         if self.act_by is None:
-            return ""
+            return ("", "")
         local = calendar.local(self.act_by)
         if self.act_by < now:
-            return f"Act-by passed {when_text(self.act_by)}"
+            return ("Act-by passed", when_text(self.act_by))
         within_week = timedelta(0) <= self.act_by - now < timedelta(days=6)
         # Within the week the weekday says enough; further out, the product's one format.
-        return f"Act by {local:%a %H:%M}" if within_week else f"Act by {when_text(self.act_by)}"
+        return ("Act by", f"{local:%a %H:%M}" if within_week else when_text(self.act_by))
 
 
 def safe_time(

@@ -163,7 +163,7 @@ def test_the_page_costs_the_same_queries_with_more_cases(
 def test_the_queue_page_shows_the_flag(coordinator, queue):
     with at(NOW):
         html = client_for(coordinator).get(reverse("home")).content.decode()
-    assert "Act by Thu 06:00" in html
+    assert "Act by<br><time" in html and ">Thu 06:00</time>" in html
     assert "At risk" in html
 
 
