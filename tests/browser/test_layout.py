@@ -101,6 +101,9 @@ def test_the_staff_pages_read_at_a_laptops_width(browser, live_server, cases, qu
         )
         filters = page.locator("form.filter-bar").bounding_box()
         assert filters["height"] < 140, f"the filter bar takes {filters['height']} px"
+        # The whole table fits the window: no sideways scrolling to reach the owner.
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"the queue is {scroll_width} px wide at {width} px"
         assert_accessible(page)
         _picture(page, "queue", width)
 
