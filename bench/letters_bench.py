@@ -35,31 +35,21 @@ def main() -> None:
 
     from pypdf import PdfReader
 
-    from bench.scratch import report, scratch_environment
+    from bench.scratch import decided_case, notify_and_resolve, report, scratch_environment
 
     letter_times: list[float] = []
     bundle_times: list[float] = []
     with scratch_environment() as folder:
-        from django.test.utils import override_settings
-
         from bench.packet_bench import scanned_pdf
-        from cases.models import Case, DocumentKind, TarBundle
-        from cases.services.closure import case_resolve, tar_bundle_build
+        from cases.models import DocumentKind, TarBundle
+        from cases.services.closure import tar_bundle_build
         from cases.services.documents import document_upload
-        from cases.services.letters import letter_mailed_confirm, letter_render, letter_send
-        from imr.roles import Role
-        from tests.support.cases import case_at, frozen
+        from cases.services.letters import letter_render
+        from tests.support.cases import frozen
         from tests.support.files import pdf_bytes, upload
-        from tests.support.personas import make_user
 
-        with override_settings(
-            TAR_BUNDLE_DIR=f"{folder}/tar-bundles",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ):
-            coordinator = make_user("bench-coordinator", Role.UM_STAFF)
-            cmo = make_user("bench-cmo", Role.CMO)
+        with decided_case(folder) as (case, coordinator, cmo):
             with frozen():
-                case = case_at("decided", owner=coordinator, decider=cmo)
                 for _ in range(args.runs):
                     started = time.perf_counter()
                     rendered = letter_render(case=case, party="member")
@@ -76,10 +66,7 @@ def main() -> None:
                     document_upload(
                         case=case, kind=kind, uploaded_file=upload(name, data), actor=coordinator
                     )
-                member = letter_send(case=case, party="member", actor=coordinator)
-                letter_send(case=case, party="practitioner", actor=coordinator)
-                letter_mailed_confirm(letter=member, actor=coordinator)
-                case_resolve(case=Case.objects.get(pk=case.pk), actor=cmo)
+                notify_and_resolve(case, coordinator, cmo)
             for _ in range(args.runs):
                 started = time.perf_counter()
                 bundle = tar_bundle_build(case=case, actor=coordinator)

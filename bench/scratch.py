@@ -50,3 +50,36 @@ def scratch_environment() -> Iterator[str]:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         folder.cleanup()
+
+
+@contextmanager
+def decided_case(folder: str):
+    """A case walked to a signed determination (at the walk's frozen moment) by the bench
+    personas, yielded as (case, coordinator, cmo) with the TAR hand-off under `folder`."""
+    from django.test.utils import override_settings
+
+    from imr.roles import Role
+    from tests.support.cases import case_at, frozen
+    from tests.support.personas import make_user
+
+    with override_settings(
+        TAR_BUNDLE_DIR=f"{folder}/tar-bundles",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    ):
+        coordinator = make_user("bench-coordinator", Role.UM_STAFF)
+        cmo = make_user("bench-cmo", Role.CMO)
+        with frozen():
+            case = case_at("decided", owner=coordinator, decider=cmo)
+        yield case, coordinator, cmo
+
+
+def notify_and_resolve(case, coordinator, cmo) -> None:
+    """Both letters sent (the member's mailed) and the case resolved: ready for its bundle."""
+    from cases.models import Case
+    from cases.services.closure import case_resolve
+    from cases.services.letters import letter_mailed_confirm, letter_send
+
+    member = letter_send(case=case, party="member", actor=coordinator)
+    letter_send(case=case, party="practitioner", actor=coordinator)
+    letter_mailed_confirm(letter=member, actor=coordinator)
+    case_resolve(case=Case.objects.get(pk=case.pk), actor=cmo)
