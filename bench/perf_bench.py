@@ -2,10 +2,15 @@
 
     .venv/bin/python bench/perf_bench.py [--count 200000] [--small 20000] [--repeat 30]
         [--database imr_bench_perf] [--keep] [--reuse] [--sweep-clocks 20000]
+        [--snapshot] [--generate-only] [--small-database NAME]
 
 Creates a scratch database (dropped at the end unless --keep), migrates it and loads
 --small cases with `bench/generate_cases.py` logic, all of them open; measures; then adds the
-rest of --count as closed cases (years of history) and measures again. Both steps
+rest of --count as closed cases (years of history) and measures again. --snapshot copies
+the database after the small step to NAME_small (kept); --generate-only loads both steps and
+measures nothing (with --snapshot: two databases to measure later, or to copy for
+experiments with `CREATE DATABASE … TEMPLATE …`); --reuse --small-database NAME_small then
+measures both columns, each in a new process, without generating anything. Both steps
 therefore have the same open cases and running clocks, and the ratio shows how each
 page and the sweep grow with closed cases. --reuse measures a database an earlier
 --keep run left at full size (the small column is then left empty).
@@ -51,12 +56,23 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Measure a kept database.")
+    parser.add_argument("--snapshot", action="store_true", help="Keep a copy after the small step.")
+    parser.add_argument("--generate-only", action="store_true", help="Load, measure nothing.")
+    parser.add_argument("--small-database", help="With --reuse: the small column's database.")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child: one column, JSON
     args = parser.parse_args()
     if not args.database.startswith(("imr_bench", "imr_perf")):
         parser.error("--database must start with imr_bench or imr_perf (a scratch database).")
     if not args.database.replace("_", "").isalnum():
         parser.error("--database: letters, digits and underscores only.")
+    if args.small_database and not (
+        args.reuse
+        and args.small_database.startswith(("imr_bench", "imr_perf"))
+        and args.small_database.replace("_", "").isalnum()
+    ):
+        parser.error("--small-database: with --reuse, a scratch database name.")
+    if args.generate_only:
+        args.keep = True
     if not args.server.startswith(
         ("postgres://postgres@127.0.0.1", "postgres://postgres@localhost")
     ):
@@ -88,8 +104,16 @@ def main() -> None:
         if not args.reuse:
             _load(args.small, open_share=1.0, seed=1)
             _prepare_sweep(args.sweep_clocks)
-            columns["small"] = _measure_fresh(args, "small")
+            if args.snapshot:
+                _copy(args.server, args.database, f"{args.database}_small")
+            if not args.generate_only:
+                columns["small"] = _measure_fresh(args, "small")
             _load(args.count - args.small, open_share=0.0, seed=2)
+        elif args.small_database:
+            columns["small"] = _measure_fresh(args, "small", database=args.small_database)
+        if args.generate_only:
+            print(f"generated {args.database}" + (f" and {args.database}_small" * args.snapshot))
+            return
         columns["large"] = _measure_fresh(args, "large")
         _print_table(columns)
         _print_issue_table(columns)
@@ -110,7 +134,7 @@ def connections_close() -> None:
     connections.close_all()
 
 
-def _measure_fresh(args, label: str) -> dict[str, object]:
+def _measure_fresh(args, label: str, *, database: str | None = None) -> dict[str, object]:
     """_measure in a new process: the one that generated the cases holds a heap that slows
     every later request (the same case page took 107 ms there, 47 ms in a new process)."""
     from django.db import connections
@@ -119,6 +143,8 @@ def _measure_fresh(args, label: str) -> dict[str, object]:
     command = [sys.executable, __file__, "--measure", label, "--reuse", "--keep"]
     for name in ("count", "small", "repeat", "sweep_clocks", "sweep_runs", "database", "server"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    if database:
+        command += ["--database", database]  # the last one given wins
     child = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
     lines = child.stdout.splitlines()
     print("\n".join(line for line in lines if not line.startswith(_COLUMN)), flush=True)
@@ -129,6 +155,15 @@ def _recreate(server: str, name: str) -> None:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _copy(server: str, source: str, name: str) -> None:
+    """CREATE DATABASE … TEMPLATE needs the source without other sessions: ours is closed."""
+    connections_close()
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    print(f"copied {source} to {name}", flush=True)
 
 
 def _drop(server: str, name: str) -> None:
