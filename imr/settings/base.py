@@ -196,8 +196,9 @@ PLAN_MEMBER_SERVICES_HOURS = env_str(
 PLAN_MEMBER_SERVICES_HOURS_ES = env_str(
     "PLAN_MEMBER_SERVICES_HOURS_ES", "de 8 a.m. a 5 p.m., de lunes a viernes"
 )
+# The synthetic default names the configured plan, so the letterhead and the address agree.
 PLAN_MAILING_ADDRESS = env_str(
-    "PLAN_MAILING_ADDRESS", "Demo Health Plan, PO Box 0100, Exampletown, CA 90000"
+    "PLAN_MAILING_ADDRESS", f"{PLAN_NAME}, PO Box 0100, Exampletown, CA 90000"
 )
 # The direct line of the physician who decides, for the practitioner (H&S 1367.01(h)(4)).
 PLAN_PHYSICIAN_DIRECT_PHONE = env_str("PLAN_PHYSICIAN_DIRECT_PHONE", "1-800-555-0102")

@@ -80,3 +80,27 @@ def test_docker_compose_file_is_valid():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_synthetic_mailing_address_names_the_configured_plan():
+    """The letterhead prints PLAN_NAME; the default address must not name another plan."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("PLAN_MAILING_ADDRESS", "PLAN_NAME")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            " print(settings.PLAN_MAILING_ADDRESS)",
+        ],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "imr.settings.base",
+            "PLAN_NAME": "Sample Care Plan",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Sample Care Plan, PO Box 0100, Exampletown, CA 90000"
