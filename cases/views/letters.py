@@ -26,9 +26,9 @@ from cases.views.determination import to_decision_panel
 from imr.web import pdf_response, problems_of, refusal_show, service_run
 
 
-@require_GET
-def letter_preview_view(request: HttpRequest, case_pk: int, party: str) -> HttpResponse:
-    """The letter as it would be sent now, rendered on the fly and not stored."""
+def _rendered_now(request: HttpRequest, case_pk: int, party: str):
+    """The case and its party's letter as it would be sent now (logged as a view of the
+    case), or the case and None after showing why the letter cannot be rendered."""
     case = get_case_for_user(request, case_pk, capability="work_cases")
     if party not in Party.values:
         raise Http404
@@ -36,8 +36,17 @@ def letter_preview_view(request: HttpRequest, case_pk: int, party: str) -> HttpR
         rendered = letters.letter_render(case=case, party=party)
     except ValidationError as refusal:
         refusal_show(request, problems_of(refusal))
-        return to_decision_panel(case)
+        return case, None
     access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
+    return case, rendered
+
+
+@require_GET
+def letter_preview_view(request: HttpRequest, case_pk: int, party: str) -> HttpResponse:
+    """The letter as it would be sent now, rendered on the fly and not stored."""
+    case, rendered = _rendered_now(request, case_pk, party)
+    if rendered is None:
+        return to_decision_panel(case)
     response = pdf_response(rendered.pdf, f"PREVIEW {party} letter case {case.pk}.pdf", inline=True)
     response["X-Letter-Problems"] = str(len(rendered.problems))
     response["X-Notice-Type"] = rendered.notice.code
@@ -87,15 +96,9 @@ def oral_notice_view(request: HttpRequest, case_pk: int) -> HttpResponse:
 @require_GET
 def letter_check_view(request: HttpRequest, case_pk: int, party: str) -> HttpResponse:
     """The pre-send check of the letter as it would be sent now (R-NOT-13)."""
-    case = get_case_for_user(request, case_pk, capability="work_cases")
-    if party not in Party.values:
-        raise Http404
-    try:
-        rendered = letters.letter_render(case=case, party=party)
-    except ValidationError as refusal:
-        refusal_show(request, problems_of(refusal))
+    case, rendered = _rendered_now(request, case_pk, party)
+    if rendered is None:
         return to_decision_panel(case)
-    access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
     return render(
         request,
         "cases/letters/check.html",
