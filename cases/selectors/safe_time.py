@@ -49,25 +49,36 @@ NEXT_STEPS: dict[str, str] = {
 }
 
 
-# One row per open case: `c` the case, `k` its running clocks summarised.
+# One row per open case. `base`: the case `c` with its running clocks summarised `k`;
+# then the act-by time, in two branches so that the IMRO's turnaround is looked up only
+# for the cases before the file (and the planner, which costs a scalar subquery for
+# every row of its branch, does not think it worth compiling the statement: JIT).
 _ACT_BY_TABLE = """
-    SELECT c.id AS pk, k.next_due_at AS next_due_at,
-        CASE WHEN c.status IN ({before}) THEN {act_by} ELSE k.next_due_at END AS act_by,
-        {matches} AS matches
-    FROM {case} c
-    LEFT JOIN (
-        SELECT case_id, MIN(due_at) AS next_due_at,
-            MIN(CASE WHEN name = %s THEN due_at END) AS file_due,
-            MIN(CASE WHEN name <> %s THEN due_at END) AS other_due
-        FROM {clock}
-        WHERE status = %s
-        GROUP BY case_id
-    ) k ON k.case_id = c.id
-    WHERE c.status IN ({open}){scope}
+    WITH base AS (
+        SELECT c.id AS pk, c.status AS status, {matches} AS matches,
+            k.next_due_at AS next_due_at, k.file_due AS file_due, k.other_due AS other_due
+        FROM {case} c
+        LEFT JOIN (
+            SELECT case_id, MIN(due_at) AS next_due_at,
+                MIN(CASE WHEN name = %s THEN due_at END) AS file_due,
+                MIN(CASE WHEN name <> %s THEN due_at END) AS other_due
+            FROM {clock}
+            WHERE status = %s
+            GROUP BY case_id
+        ) k ON k.case_id = c.id
+        WHERE c.status IN ({open}){scope}
+    ),
+    queue AS (
+        SELECT pk, next_due_at, next_due_at AS act_by, matches FROM base
+        WHERE status NOT IN ({before})
+        UNION ALL
+        SELECT pk, next_due_at, {act_by} AS act_by, matches FROM base c
+        WHERE status IN ({before})
+    )
 """
 
 
-_ONE_CASE = "SELECT act_by FROM ({queue}) AS queue"
+_ONE_CASE = "{queue} SELECT act_by FROM queue"
 
 
 def act_by_table(
@@ -76,12 +87,14 @@ def act_by_table(
     scope: list[tuple[str, list]] = (),
     matches: list[tuple[str, list]] = (),
 ) -> tuple[str, list]:
-    """SQL of open cases as rows (pk, next_due_at, act_by, matches), with its parameters.
+    """Open cases as rows (pk, next_due_at, act_by, matches): the SQL of two common table
+    expressions, `base` (with next_due_at) and `queue` (with act_by), for the caller's
+    SELECT to follow, and their parameters.
 
     `scope` narrows the rows (every count sees only them: "mine", one case); `matches`
     is the page's filters as one boolean column, so counts over the scope and the
     filtered page can come from one statement (cases.selectors.queue). Conditions are
-    SQL on the case `c` and its running clocks' summary `k`.
+    SQL on the case `c` and its running clocks' summary `k`; "pk" names the case's id.
 
     The running clocks are summarised per case first (nearest due time, nearest file
     clock, nearest other clock), read in case order from a covering partial index, then
@@ -93,11 +106,11 @@ def act_by_table(
     sqlite = connection.vendor == "sqlite"
     allowance, allowance_params = _allowance_seconds(turnarounds, quote(Assignment._meta.db_table))
     if sqlite:
-        shifted = f"datetime(k.other_due, '-' || ({allowance}) || ' seconds')"
-        act_by = f"MIN(COALESCE(k.file_due, {shifted}), COALESCE({shifted}, k.file_due))"
+        shifted = f"datetime(other_due, '-' || ({allowance}) || ' seconds')"
+        act_by = f"MIN(COALESCE(file_due, {shifted}), COALESCE({shifted}, file_due))"
     else:
-        shifted = f"k.other_due - ({allowance}) * INTERVAL '1 second'"
-        act_by = f"LEAST(k.file_due, {shifted})"  # LEAST passes over a NULL
+        shifted = f"other_due - ({allowance}) * INTERVAL '1 second'"
+        act_by = f"LEAST(file_due, {shifted})"  # LEAST passes over a NULL
     before = ", ".join(["%s"] * len(BEFORE_THE_FILE))
     open_statuses = ", ".join(["%s"] * len(workflow.OPEN))
     scope_sql = "".join(f" AND ({sql})" for sql, _ in scope)
@@ -112,14 +125,15 @@ def act_by_table(
         scope=scope_sql,
     )
     params = [
-        *BEFORE_THE_FILE,
-        *(allowance_params * (2 if sqlite else 1)),  # SQLite's form names it twice
         *[value for _, values in matches for value in values],
         FILE_CLOCK,
         FILE_CLOCK,
         ClockStatus.RUNNING,
         *workflow.OPEN,
         *[value for _, values in scope for value in values],
+        *BEFORE_THE_FILE,
+        *(allowance_params * (2 if sqlite else 1)),  # SQLite's form names it twice
+        *BEFORE_THE_FILE,
     ]
     return sql, params
 
@@ -147,7 +161,7 @@ def _allowance_seconds(turnarounds: Turnarounds, assignments: str) -> tuple[str,
 
 _ALLOWANCE = (
     "COALESCE((SELECT CASE {whens} ELSE %s END FROM {assignments} a"
-    " WHERE a.case_id = c.id AND a.ended_at IS NULL), %s)"
+    " WHERE a.case_id = c.pk AND a.ended_at IS NULL), %s)"
 )
 
 
