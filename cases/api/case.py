@@ -18,6 +18,7 @@ from cases.models import AccessLog, Case, Member
 from cases.serializers.case import (
     CaseCreatedSerializer,
     CaseCreateSerializer,
+    CaseDetailSerializer,
     CaseReadSerializer,
     CaseSearchSerializer,
     CaseWriteSerializer,
@@ -160,14 +161,14 @@ class CaseDetailView(ApiAuthMixin, APIView):
     """GET: one case, with ETag W/"<version>". PUT: replace its editable facts; send the
     version you read as `version` or as If-Match (a stale one: 409, or 412 for If-Match)."""
 
-    @extend_schema(responses=CaseReadSerializer, parameters=[_ETAG])
+    @extend_schema(responses=CaseDetailSerializer, parameters=[_ETAG])
     def get(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request, pk)
         access_log(request, action=AccessLog.Action.VIEW_CASE, case=case)
-        data = dict(CaseReadSerializer(_case_queryset().get(pk=pk)).data)
+        shown = _case_queryset().get(pk=pk)
         # The latest safe time of the next step (R-RPT-6), as the work queue shows it.
-        data["safe_time"] = selectors.safe_time_json(selectors.case_safe_time(case))
-        return _with_etag(Response(data))
+        shown.safe_time = selectors.safe_time_json(selectors.case_safe_time(case))
+        return _with_etag(Response(CaseDetailSerializer(shown).data))
 
     @extend_schema(
         request=CaseWriteSerializer,

@@ -20,29 +20,19 @@ the case whose next step is needed soonest, which is not always the case due soo
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Case as Conditional
-from django.db.models import (
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    FilteredRelation,
-    Min,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db import connection
 from django.utils import timezone
 
+from cases import workflow
 from cases.models import Case, Status
 from imr.dates import when_text
+from reviewers.models import Assignment
 from reviewers.turnaround import Turnarounds, recent_turnarounds
 from timelines.calendar import plan_zone
 from timelines.deadlines import BusinessCalendar
-from timelines.selectors import open_cases_by_due
+from timelines.models import Clock, ClockStatus
 
 BEFORE_THE_FILE = (Status.INTAKE, Status.ASSEMBLING)
 # The clock met by the step "send the file" itself (R-DL-12).
@@ -59,42 +49,127 @@ NEXT_STEPS: dict[str, str] = {
 }
 
 
-def with_act_by(cases: QuerySet[Case], turnarounds: Turnarounds) -> QuerySet[Case]:
-    """`cases` (annotated by open_cases_by_due, with its `running` clocks) with `act_by`.
+# One row per open case. `base`: the case `c` with its running clocks summarised `k`;
+# then the act-by time, in two branches so that the IMRO's turnaround is looked up only
+# for the cases before the file (and the planner, which costs a scalar subquery for
+# every row of its branch, does not think it worth compiling the statement: JIT).
+_ACT_BY_TABLE = """
+    WITH base AS (
+        SELECT c.id AS pk, c.status AS status, {matches} AS matches,
+            k.next_due_at AS next_due_at, k.file_due AS file_due, k.other_due AS other_due
+        FROM {case} c
+        LEFT JOIN (
+            SELECT case_id, MIN(due_at) AS next_due_at,
+                MIN(CASE WHEN name = %s THEN due_at END) AS file_due,
+                MIN(CASE WHEN name <> %s THEN due_at END) AS other_due
+            FROM {clock}
+            WHERE status = %s
+            GROUP BY case_id
+        ) k ON k.case_id = c.id
+        WHERE c.status IN ({open}){scope}
+    ),
+    queue AS (
+        SELECT pk, next_due_at, next_due_at AS act_by, matches FROM base
+        WHERE status NOT IN ({before})
+        UNION ALL
+        SELECT pk, next_due_at, {act_by} AS act_by, matches FROM base c
+        WHERE status IN ({before})
+    )
+"""
 
-    One aggregate over the same join as next_due_at: each running clock's due time, less
-    the IMRO's median turnaround when the file is still to be sent.
+
+_ONE_CASE = "{queue} SELECT act_by FROM queue"
+
+
+def act_by_table(
+    turnarounds: Turnarounds,
+    *,
+    scope: list[tuple[str, list]] = (),
+    matches: list[tuple[str, list]] = (),
+) -> tuple[str, list]:
+    """Open cases as rows (pk, next_due_at, act_by, matches): the SQL of two common table
+    expressions, `base` (with next_due_at) and `queue` (with act_by), for the caller's
+    SELECT to follow, and their parameters.
+
+    `scope` narrows the rows (every count sees only them: "mine", one case); `matches`
+    is the page's filters as one boolean column, so counts over the scope and the
+    filtered page can come from one statement (cases.selectors.queue). Conditions are
+    SQL on the case `c` and its running clocks' summary `k`; "pk" names the case's id.
+
+    The running clocks are summarised per case first (nearest due time, nearest file
+    clock, nearest other clock), read in case order from a covering partial index, then
+    merged with the open cases, read in id order from theirs: no hash, and no grouping of
+    a wide join as the earlier ORM form ran for every open case. The IMRO's turnaround is
+    looked up (one index probe) only for a case before the file, the only one it shifts.
     """
-    current = FilteredRelation("assignments", condition=Q(assignments__ended_at__isnull=True))
-    allowance = Conditional(
-        *(
-            When(current_assignment__imro_id=imro_id, then=Value(median))
-            for imro_id, median in turnarounds.by_imro.items()
-            if imro_id is not None
-        ),
-        *(
-            [
-                When(
-                    current_assignment__isnull=False,
-                    current_assignment__imro__isnull=True,
-                    then=Value(turnarounds.by_imro[None]),
-                )
-            ]
-            if None in turnarounds.by_imro
-            else []
-        ),
-        default=Value(turnarounds.overall or timedelta(0)),
-        output_field=DurationField(),
+    quote = connection.ops.quote_name
+    sqlite = connection.vendor == "sqlite"
+    allowance, allowance_params = _allowance_seconds(turnarounds, quote(Assignment._meta.db_table))
+    if sqlite:
+        shifted = f"datetime(other_due, '-' || ({allowance}) || ' seconds')"
+        act_by = f"MIN(COALESCE(file_due, {shifted}), COALESCE({shifted}, file_due))"
+    else:
+        shifted = f"other_due - ({allowance}) * INTERVAL '1 second'"
+        act_by = f"LEAST(file_due, {shifted})"  # LEAST passes over a NULL
+    before = ", ".join(["%s"] * len(BEFORE_THE_FILE))
+    open_statuses = ", ".join(["%s"] * len(workflow.OPEN))
+    scope_sql = "".join(f" AND ({sql})" for sql, _ in scope)
+    matches_sql = " AND ".join(f"({sql})" for sql, _ in matches) or "1 = 1"
+    sql = _ACT_BY_TABLE.format(
+        before=before,
+        act_by=act_by,
+        matches=matches_sql,
+        case=quote(Case._meta.db_table),
+        clock=quote(Clock._meta.db_table),
+        open=open_statuses,
+        scope=scope_sql,
     )
-    latest = Conditional(
-        When(
-            Q(status__in=BEFORE_THE_FILE) & ~Q(running__name=FILE_CLOCK),
-            then=ExpressionWrapper(F("running__due_at") - allowance, output_field=DateTimeField()),
-        ),
-        default=F("running__due_at"),
-        output_field=DateTimeField(),
-    )
-    return cases.annotate(current_assignment=current, act_by=Min(latest))
+    params = [
+        *[value for _, values in matches for value in values],
+        FILE_CLOCK,
+        FILE_CLOCK,
+        ClockStatus.RUNNING,
+        *workflow.OPEN,
+        *[value for _, values in scope for value in values],
+        *BEFORE_THE_FILE,
+        *(allowance_params * (2 if sqlite else 1)),  # SQLite's form names it twice
+        *BEFORE_THE_FILE,
+    ]
+    return sql, params
+
+
+def _allowance_seconds(turnarounds: Turnarounds, assignments: str) -> tuple[str, list]:
+    """The IMRO's median turnaround in whole seconds, by the case's current assignment:
+    its IMRO's, the independent specialists' (an assignment with no IMRO), or the median
+    over every review when no reviewer is assigned yet (or that IMRO had no review in
+    the lookback). A scalar subquery on `c`: at most one current assignment per case
+    (reviewers' one_current_assignment_per_case)."""
+    overall = int((turnarounds.overall or timedelta(0)).total_seconds())
+    whens, params = [], []
+    for imro_id, median in turnarounds.by_imro.items():
+        if imro_id is None:
+            whens.append("WHEN a.imro_id IS NULL THEN %s")
+            params.append(int(median.total_seconds()))
+        else:
+            whens.append("WHEN a.imro_id = %s THEN %s")
+            params += [imro_id, int(median.total_seconds())]
+    if not whens:
+        return "%s", [overall]
+    sql = _ALLOWANCE.format(whens=" ".join(whens), assignments=assignments)
+    return sql, [*params, overall, overall]
+
+
+_ALLOWANCE = (
+    "COALESCE((SELECT CASE {whens} ELSE %s END FROM {assignments} a"
+    " WHERE a.case_id = c.pk AND a.ended_at IS NULL), %s)"
+)
+
+
+def aware(value: object) -> datetime | None:
+    """A time read by raw SQL: SQLite hands back text, PostgreSQL aware datetimes."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -152,19 +227,18 @@ def safe_time(
 
 
 def case_safe_time(case: Case, *, now: datetime | None = None) -> SafeTime:
-    """The latest safe time of one case, as the work queue computes it (three queries)."""
+    """The latest safe time of one case, by the work queue's own SQL (three queries)."""
     now = now or timezone.now()
     turnarounds = recent_turnarounds(now=now)
-    row = (
-        with_act_by(open_cases_by_due(now=now).filter(pk=case.pk), turnarounds)
-        .values_list("act_by", flat=True)
-        .first()
-    )
+    sql, params = act_by_table(turnarounds, scope=[("c.id = %s", [case.pk])])
+    with connection.cursor() as cursor:
+        cursor.execute(_ONE_CASE.format(queue=sql), params)
+        row = cursor.fetchone()
     current = case.assignments.filter(ended_at__isnull=True).values_list("imro_id").first()
     submission = getattr(case, "submission", None) if case.status == Status.SUBMITTED else None
     return safe_time(
         status=case.status,
-        act_by=row,
+        act_by=aware(row[0]) if row else None,
         now=now,
         imro_received_at=submission.imro_received_at if submission else None,
         turnaround=turnarounds.for_imro(current[0] if current else None, assigned=bool(current)),

@@ -99,6 +99,50 @@ class CaseReadSerializer(serializers.ModelSerializer):
         return [q.text for q in case.questions.all()]
 
 
+class SafeTimeSerializer(serializers.Serializer):
+    """The latest safe time of the case's next step (R-RPT-6), as the work queue shows it.
+
+    Given the dictionary of cases.selectors.safe_time_json: its times are already in the
+    plan's time zone with their offset, and DRF writes a string as it is."""
+
+    act_by = serializers.DateTimeField(
+        allow_null=True,
+        help_text="The latest moment the next step can happen with every running clock "
+        "still met, in the plan's time zone (ISO 8601 with offset): each running clock's "
+        "due time, less the IMRO's own median turnaround (12 months, per organisation) "
+        "while the file is still to be sent; the earliest of them. Null when no clock runs.",
+    )
+    next_step = serializers.CharField(
+        help_text='The step it is for, in words: "Send the file", "Chase the IMRO", '
+        '"Sign the determination", "Send the notices", …; empty for a closed case.'
+    )
+    at_risk = serializers.BooleanField(
+        help_text="True when the act-by time has passed, or when the file is with the IMRO "
+        "and its median turnaround puts the review after the act-by time."
+    )
+    reason = serializers.CharField(help_text="Why it is at risk, in words; empty when not.")
+    expected_review_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="While the file is with the IMRO: its receipt plus the IMRO's median "
+        "turnaround, in the plan's time zone; null otherwise.",
+    )
+
+
+class CaseDetailSerializer(CaseReadSerializer):
+    """One case as GET /api/v1/cases/{id}/ returns it: the list's shape and its latest safe
+    time (set on the instance as `safe_time` by the view)."""
+
+    safe_time = SafeTimeSerializer(
+        read_only=True,
+        help_text="The latest safe time of the case's next step (R-RPT-6); its fields are "
+        "null or empty for a case with no running clock.",
+    )
+
+    class Meta(CaseReadSerializer.Meta):
+        fields = [*CaseReadSerializer.Meta.fields, "safe_time"]
+        read_only_fields = fields
+
+
 class CaseWriteSerializer(serializers.ModelSerializer):
     """The editable facts of a case (Case.REFERRAL_FACTS, shaped by the model) and its
     child rows; for create also the member and practitioner. Parsing only: it never saves."""

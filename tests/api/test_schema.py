@@ -80,3 +80,36 @@ def test_the_docs_page_needs_a_login_and_loads_nothing_from_a_cdn(client, quac_m
     assert "<script>" not in html  # no inline script: the CSP allows only files
     script = client_for(quac_member).get("/api/v1/docs/", {"script": ""})
     assert script.status_code == 200 and b"/api/v1/schema/" in script.content
+
+
+def test_the_case_detail_documents_its_latest_safe_time():
+    """GET /api/v1/cases/{id}/ returns `safe_time` (R-RPT-6): the schema says so, with each
+    field's type and what it means (issue 21)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+
+    def resolved(node: dict) -> dict:
+        if "$ref" in node:
+            return components[node["$ref"].rsplit("/", 1)[-1]]
+        if "allOf" in node:
+            return resolved(node["allOf"][0])
+        return node
+
+    detail = next(path for path in schema["paths"] if re.fullmatch(r"/api/v1/cases/\{\w+\}/", path))
+    content = schema["paths"][detail]["get"]["responses"]["200"]["content"]
+    case = resolved(content["application/json"]["schema"])
+    field = case["properties"]["safe_time"]
+    assert field.get("readOnly") and "R-RPT-6" in field["description"]
+    safe_time = resolved(field)
+    properties = safe_time["properties"]
+    assert set(properties) == {"act_by", "next_step", "at_risk", "reason", "expected_review_at"}
+    assert properties["act_by"]["type"] == "string"
+    assert properties["act_by"]["format"] == "date-time"
+    assert properties["act_by"]["nullable"] is True
+    assert properties["expected_review_at"]["format"] == "date-time"
+    assert properties["at_risk"]["type"] == "boolean"
+    assert properties["next_step"]["type"] == properties["reason"]["type"] == "string"
+    assert all(properties[name]["description"] for name in properties)
+    assert "median turnaround" in properties["act_by"]["description"]
+    # The list keeps its own shape, without the per-case computation.
+    assert "safe_time" not in components["CaseRead"]["properties"]

@@ -1,8 +1,9 @@
 """The staff pages at a laptop's widths (issue 19), 1024 and 1366 px: the queue keeps each
-identifier and date on one line and says how late an overdue case is; the case page's
+identifier and date on one line and says how late an overdue case is; the CMO's to-do
+list shows each determination to sign with its act-by time; the case page's
 header with every running clock is in view without scrolling and stays there; the
 portal shows each case's due time; every page writes dates one way; axe-core finds no
-violation of any impact. One test per width walks the four pages, to keep this lean.
+violation of any impact. One test per width walks the five pages, to keep this lean.
 
 `bin/screenshots` runs this module with IMR_SCREENSHOTS=1 to refresh the README's
 pictures (docs/screenshots/).
@@ -145,5 +146,24 @@ def test_the_staff_pages_read_at_a_laptops_width(browser, live_server, cases, qu
             "s => (s.closest('figure, section') || s).scrollIntoView({block: 'start'})"
         )
         _picture(page, "report", width)
+        sign_out(page)
+
+        # The CMO's to-do list: the determination to sign with its act-by time (R-RPT-6).
+        sign_in(page, "cmo")
+        page.goto("/cases/cmo/")
+        signatures = page.locator(
+            "section", has=page.get_by_role("heading", name="Determinations to sign")
+        )
+        expect(signatures.get_by_role("columnheader", name="Act by")).to_be_visible()
+        expect(signatures.locator("tbody tr").first).to_contain_text("TAR-REV-4")
+        expect(signatures.locator("td.when time").first).to_have_text(
+            re.compile(r"^(\w{3} \d{2}:\d{2}|\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} [A-Z]+)$")
+        )
+        _one_line(page, "main table time")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"the to-do list is {scroll_width} px wide at {width} px"
+        assert_accessible(page)
+        if width == 1366:
+            snap(page, "cmo_todo")
     finally:
         context.close()

@@ -33,6 +33,7 @@ from django.urls import reverse
 from cases.selectors.queue import QueueFilters, queue_page
 from tests.support.cases import Walk, approve, assign, open_case, receive_review, submit
 from tests.support.factories import ImroFactory, SpecialistFactory
+from tests.support.files import use_private_storage
 from tests.support.personas import client_for
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,69 @@ def test_the_medians_are_the_same_with_and_without_percentile_cont(queue, monkey
     assert native == python
     assert sorted(native.by_imro.values()) == [timedelta(hours=25), timedelta(hours=50)]
     assert native.overall == timedelta(hours=30)
+
+
+@pytest.fixture
+def awaiting_signature(coordinator, cmo, settings, tmp_path):
+    """Three reviews in, none signed, opened in the reverse of their act-by order.
+
+    At review_received the only work left before each clock is the plan's own (sign,
+    send the notices, resolve), counted as taking no time: the act-by time is the
+    nearest running clock's due time, which is the plan's clock (the IMRO clocks stopped
+    when the review came in):
+
+    SIGN-STD   standard, received Mon 06-01 09:00: authorization decision, end of the
+               14th calendar day, Mon 06-15 23:59:59 -> "Act by Mon 23:59" (5 d 12 h away)
+    SIGN-EXP   expedited, received Tue 06-09 14:00, file at the IMRO 16:00, review
+               Wed 06-10 10:00: appeal resolution 72 h, Fri 06-12 14:00 -> "Act by Fri 14:00"
+    SIGN-LATE  standard, received Mon 05-25 09:00: Mon 06-08 23:59:59, passed -> at risk
+    """
+    use_private_storage(settings, tmp_path)
+    cases = {}
+    for tar, received in (
+        ("SIGN-STD", datetime(2026, 6, 1, 9, tzinfo=PDT)),
+        ("SIGN-LATE", datetime(2026, 5, 25, 9, tzinfo=PDT)),
+    ):
+        cases[tar] = opened(coordinator, tar, received)
+    received = datetime(2026, 6, 9, 14, tzinfo=PDT)
+    cases["SIGN-EXP"] = opened(coordinator, "SIGN-EXP", received, **EXPEDITED)
+    walks = {
+        "SIGN-STD": Walk(),
+        "SIGN-EXP": Walk(
+            approved=timedelta(hours=1),
+            submitted=timedelta(hours=2),
+            review_received=timedelta(hours=20),
+        ),
+        "SIGN-LATE": Walk(),
+    }
+    for tar in ("SIGN-STD", "SIGN-EXP", "SIGN-LATE"):
+        walk = walks[tar]
+        case = submit(approve(cases[tar], cmo, walk=walk), walk=walk)
+        cases[tar] = receive_review(case, walk=walk)
+    return cases
+
+
+def test_the_cmo_signs_by_the_latest_safe_time(cmo, awaiting_signature):
+    from cases.selectors.queue import cmo_todo
+
+    with at(NOW):
+        signatures = cmo_todo(now=NOW)["signatures"]
+        html = client_for(cmo).get(reverse("cases:cmo")).content.decode()
+    assert [case.tar_number for case in signatures] == ["SIGN-LATE", "SIGN-EXP", "SIGN-STD"]
+    safe = {case.tar_number: case.queue_row.safe_time for case in signatures}
+    assert safe["SIGN-LATE"].act_by == datetime(2026, 6, 8, 23, 59, 59, tzinfo=PDT)
+    assert safe["SIGN-EXP"].act_by == datetime(2026, 6, 12, 14, tzinfo=PDT)
+    assert safe["SIGN-STD"].act_by == datetime(2026, 6, 15, 23, 59, 59, tzinfo=PDT)
+    assert [safe[tar].at_risk for tar in ("SIGN-LATE", "SIGN-EXP", "SIGN-STD")] == [
+        True,
+        False,
+        False,
+    ]
+    assert {tar: safe[tar].next_step for tar in safe} == dict.fromkeys(
+        safe, "Sign the determination"
+    )
+    section = html[html.index("Determinations to sign") :]
+    assert section.index("SIGN-LATE") < section.index("SIGN-EXP") < section.index("SIGN-STD")
+    assert "Act-by passed<br><time" in section and ">Mon 2026-06-08 23:59 PDT</time>" in section
+    assert ">Fri 14:00</time>" in section and ">Mon 23:59</time>" in section
+    assert section.count("At risk") == 1

@@ -1,6 +1,19 @@
-"""The staff home page: the work queue with due buckets, filters and a refreshable table."""
+"""The staff home page: the work queue with due buckets, filters and a refreshable table.
 
-from datetime import timedelta
+"Now" is frozen at Wed 2026-06-10 12:00 PDT; each case is opened through intake at the
+moment it was received at the plan, so its clocks are the ones the rules give (a standard
+pre-service request: the authorization decision, end of the 14th calendar day after the
+day of receipt; no response-needed date unless a test gives one):
+
+    received Wed 05-20 -> due Wed 06-03 23:59:59   overdue
+    received Mon 05-25 -> due Mon 06-08 23:59:59   overdue
+    received Wed 05-27 -> due Wed 06-10 23:59:59   today
+    received Thu 05-28 -> due Thu 06-11 23:59:59   next business day
+    received Wed 06-10 -> due Wed 06-24 23:59:59   later
+"""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,17 +31,35 @@ from timelines.rules import RULES
 pytestmark = pytest.mark.django_db
 
 
-def _due(case, when):
-    Clock.objects.filter(case=case).update(due_at=when)
+PDT = ZoneInfo("America/Los_Angeles")
+NOW = datetime(2026, 6, 10, 12, tzinfo=PDT)
+
+
+def _received(owner, tar_number: str, day: date, *, hour: int = 9):
+    """A case opened at intake at the moment it was received at the plan."""
+    received = datetime(day.year, day.month, day.day, hour, tzinfo=PDT)
+    with time_machine.travel(received + timedelta(minutes=5), tick=False):
+        return open_case(
+            owner, tar_number=tar_number, received_at_plan=received, response_needed_by=None
+        )
+
+
+def _due_end_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=PDT)
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 def test_the_queue_orders_by_nearest_clock_and_counts_buckets(coordinator):
-    now = timezone.now()
-    late = open_case(coordinator, tar_number="TAR-LATE")
-    soon = open_case(coordinator, tar_number="TAR-SOON")
-    _due(late, now - timedelta(hours=3))
-    _due(soon, now + timedelta(days=20))
-    html = client_for(coordinator).get(reverse("home")).content.decode()
+    late = _received(coordinator, "TAR-LATE", date(2026, 5, 25))
+    _received(coordinator, "TAR-SOON", date(2026, 6, 10))
+    assert late.clocks.get(status="running").due_at == _due_end_of(date(2026, 6, 8))
+    with time_machine.travel(NOW, tick=False):
+        html = client_for(coordinator).get(reverse("home")).content.decode()
     assert html.index("TAR-LATE") < html.index("TAR-SOON")
     assert "Overdue: <strong>1</strong>" in html
     assert "Later: <strong>1</strong>" in html
@@ -36,12 +67,9 @@ def test_the_queue_orders_by_nearest_clock_and_counts_buckets(coordinator):
     assert "/static/django_htmx/htmx-2" in html or "htmx" in html
 
 
-def test_filters_window_and_mine(coordinator, cmo):
-    now = timezone.now()
-    late = open_case(coordinator, tar_number="TAR-LATE")
-    _due(late, now - timedelta(hours=1))
-    other = open_case(cmo, tar_number="TAR-CMO")
-    _due(other, now + timedelta(days=20))
+def test_filters_window_and_mine(coordinator, cmo, frozen_now):
+    _received(coordinator, "TAR-LATE", date(2026, 5, 25))
+    _received(cmo, "TAR-CMO", date(2026, 6, 10))
     client = client_for(coordinator)
     overdue = client.get(reverse("home"), {"window": "overdue"}).content.decode()
     assert "TAR-LATE" in overdue and "TAR-CMO" not in overdue
@@ -78,8 +106,15 @@ def test_the_query_count_does_not_grow_with_cases(coordinator, django_assert_max
         open_case(coordinator, tar_number=f"TAR-{n}")
     client = client_for(coordinator)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(14) as small:
+    # 4 for the queue (holidays, newest review, the page with its counts, the display
+    # rows), 7 for the request (session, user, permissions twice, groups, notification
+    # count, the IMRO names of the filter); with filters set the same.
+    with django_assert_max_num_queries(11) as small:
         client.get(reverse("home"))
+    with django_assert_max_num_queries(11):
+        client.get(
+            reverse("home"), {"status": "intake", "review_type": "standard", "window": "overdue"}
+        )
     for n in range(3, 25):
         open_case(coordinator, tar_number=f"TAR-{n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -97,27 +132,28 @@ def test_the_cmo_sees_what_waits_for_them(coordinator, cmo):
 
 
 def test_the_queue_pages_fifty_cases_at_a_time_most_urgent_first(coordinator):
-    now = timezone.now()
+    # Received a day apart, the earliest first: each due a day after the one before.
+    first_day = date(2026, 4, 1)
     for n in range(53):
-        case = open_case(coordinator, tar_number=f"TAR-Q{n:03d}")
-        _due(case, now + timedelta(hours=n + 1))
-    client = client_for(coordinator)
-    first = client.get(reverse("home")).content.decode()
+        _received(coordinator, f"TAR-Q{n:03d}", first_day + timedelta(days=n))
+    with time_machine.travel(NOW, tick=False):
+        client = client_for(coordinator)
+        first = client.get(reverse("home")).content.decode()
+        second = client.get(reverse("home"), {"page": "2", "mine": "1"}).content.decode()
+        refresh = client.get(reverse("home"), {"page": "2", "partial": "1"}).content.decode()
     assert "TAR-Q000" in first and "TAR-Q049" in first and "TAR-Q050" not in first
+    assert first.index("TAR-Q000") < first.index("TAR-Q001") < first.index("TAR-Q049")
     assert "Open cases 1–50" in first
     assert "page=2" in first and "Previous page" not in first
-    second = client.get(reverse("home"), {"page": "2", "mine": "1"}).content.decode()
     assert "TAR-Q050" in second and "TAR-Q052" in second and "TAR-Q049" not in second
     assert "Open cases 51–53" in second
     assert "mine=1&amp;page=1" in second and "Next page" not in second
-    refresh = client.get(reverse("home"), {"page": "2", "partial": "1"}).content.decode()
     assert "TAR-Q050" in refresh and "TAR-Q000" not in refresh
 
 
 @pytest.mark.parametrize("page", ["0", "-3", "two", ""])
 def test_a_bad_page_number_shows_the_first_page(coordinator, page):
-    case = open_case(coordinator, tar_number="TAR-ONLY")
-    _due(case, timezone.now() + timedelta(hours=1))
+    open_case(coordinator, tar_number="TAR-ONLY")
     response = client_for(coordinator).get(reverse("home"), {"page": page})
     assert response.status_code == 200
     assert "TAR-ONLY" in response.content.decode()
@@ -130,33 +166,45 @@ def test_a_page_past_the_end_says_so(coordinator):
     assert "Previous page" in html
 
 
-def test_the_bucket_counts_agree_on_every_path(coordinator, django_assert_num_queries):
-    """Unfiltered, the counts ride on the page's query; filtered or past the end, they
-    are counted on their own. All three must say the same."""
+def test_the_bucket_counts_agree_on_every_path(
+    coordinator, cmo, settings, tmp_path, django_assert_num_queries
+):
+    """The counts and the page come from one query, filtered or not, and past the end;
+    all three must say the same (the receipts and due times are in the module note)."""
     from cases.selectors.queue import QueueFilters, queue_page
 
-    now = timezone.now()
-    for n, offset in enumerate([-3, -1, 1, 24 * 9, 24 * 20]):
-        _due(open_case(coordinator, tar_number=f"TAR-B{n}"), now + timedelta(hours=offset))
-    open_case(coordinator, tar_number="TAR-NO-CLOCK").clocks.update(status="met")
-    unfiltered = queue_page(user=coordinator, filters=QueueFilters(), now=now)
-    filtered = queue_page(user=coordinator, filters=QueueFilters(status="intake"), now=now)
-    past_end = queue_page(user=coordinator, filters=QueueFilters(), now=now, page=5)
-    assert unfiltered["counts"]["overdue"] == 2
-    assert unfiltered["counts"]["none"] == 1
-    assert sum(unfiltered["counts"].values()) == 6
+    use_private_storage(settings, tmp_path)
+    days = [date(2026, 5, 20), date(2026, 5, 25), date(2026, 5, 27), date(2026, 5, 28)]
+    for n, day in enumerate([*days, date(2026, 6, 10)]):
+        _received(coordinator, f"TAR-B{n}", day)
+    # Resolved but not closed: open, every clock stopped (the plan's clock at resolution).
+    with time_machine.travel(datetime(2026, 6, 9, 9, tzinfo=PDT), tick=False):
+        case_at(Status.RESOLVED, owner=coordinator, decider=cmo, tar_number="TAR-NO-CLOCK")
+    with time_machine.travel(NOW, tick=False):
+        unfiltered = queue_page(user=coordinator, filters=QueueFilters(), now=NOW)
+        filtered = queue_page(user=coordinator, filters=QueueFilters(status="intake"), now=NOW)
+        past_end = queue_page(user=coordinator, filters=QueueFilters(), now=NOW, page=5)
+    assert unfiltered["counts"] == {"overdue": 2, "today": 1, "next": 1, "later": 1, "none": 1}
     assert unfiltered["counts"] == filtered["counts"] == past_end["counts"]
-    assert [row.case.tar_number for row in unfiltered["rows"]][:2] == ["TAR-B0", "TAR-B1"]
-    assert unfiltered["rows"][-1].case.tar_number == "TAR-NO-CLOCK"
-    assert unfiltered["rows"][0].case.next_due_at == now - timedelta(hours=3)
+    assert past_end["rows"] == []
+    tars = [row.case.tar_number for row in unfiltered["rows"]]
+    assert tars == ["TAR-B0", "TAR-B1", "TAR-B2", "TAR-B3", "TAR-B4", "TAR-NO-CLOCK"]
+    assert [row.case.tar_number for row in filtered["rows"]] == tars[:5]
+    assert unfiltered["rows"][0].case.next_due_at == _due_end_of(date(2026, 6, 3))
+    assert unfiltered["rows"][-1].case.next_due_at is None
     # Holidays, the IMROs' median turnarounds (R-RPT-6), page with counts, display rows;
     # the same with filters, whose page and counts come from one query too.
     with django_assert_num_queries(4):
-        queue_page(user=coordinator, filters=QueueFilters(), now=now)
+        queue_page(user=coordinator, filters=QueueFilters(), now=NOW)
+    every_filter = QueueFilters(
+        window="overdue", status="intake", review_type="standard", owner=coordinator.username
+    )
     with django_assert_num_queries(4):
-        queue_page(
-            user=coordinator, filters=QueueFilters(status="intake", review_type="standard"), now=now
-        )
+        shown = queue_page(user=coordinator, filters=every_filter, now=NOW)["rows"]
+    assert [row.case.tar_number for row in shown] == ["TAR-B0", "TAR-B1"]
+    # No IMRO is assigned at intake: nothing to show, so no display rows to read.
+    with django_assert_num_queries(3):
+        assert not queue_page(user=coordinator, filters=QueueFilters(imro="Acme"), now=NOW)["rows"]
 
 
 def test_an_overdue_row_says_how_late_it_is(coordinator):

@@ -20,13 +20,13 @@ NOW = local(2026, 3, 7, 20, 0)
 IMRO_RECEIPT = local(2026, 3, 7, 12, 0)
 
 
-def expedited_case(owner, *, imro_received_at=IMRO_RECEIPT):
+def expedited_case(owner, *, imro_received_at=IMRO_RECEIPT, received_at=PLAN_RECEIPT):
     """Submitted through the services; the IMRO receives the file at imro_received_at."""
-    walk = Walk(approved=timedelta(hours=1), submitted=imro_received_at - PLAN_RECEIPT)
+    walk = Walk(approved=timedelta(hours=1), submitted=imro_received_at - received_at)
     return make_case(
         owner=owner,
         review_type="expedited",
-        received_at=PLAN_RECEIPT,
+        received_at=received_at,
         status="submitted",
         walk=walk,
     )
@@ -96,11 +96,15 @@ def test_declining_is_recorded_once_and_ends_the_offer(coordinator, cmo):
 @time_machine.travel(NOW, tick=False)
 def test_awaiting_me_offers_the_decision_only_while_possible(coordinator, cmo):
     open_case = expedited_case(coordinator)
-    # A later IMRO receipt still fits; a due time moved past the cap is not offered.
+    # A later IMRO receipt still fits. The same receipt on a case received at the plan a
+    # day earlier does not: its IMRO clock, Sat 19:00 PST + 24 h = Sun 20:00 PDT, extended
+    # to Mon 20:00 PDT, would pass the 72 hours from Fri 08:00 PST, Mon 09:00 PDT.
     later = expedited_case(coordinator, imro_received_at=local(2026, 3, 7, 19, 0))
-    capped_late = expedited_case(coordinator, imro_received_at=local(2026, 3, 7, 19, 0))
-    Clock.objects.filter(case=capped_late, name="imro_determination").update(
-        due_at=local(2026, 3, 9, 14, 0)
+    capped_late = expedited_case(
+        coordinator, received_at=local(2026, 3, 6, 8, 0), imro_received_at=local(2026, 3, 7, 19, 0)
+    )
+    assert Clock.objects.get(case=capped_late, name="imro_determination").due_at == local(
+        2026, 3, 8, 20, 0
     )
     response = client_for(cmo).get(reverse("cases:cmo"))
     html = response.content.decode()
