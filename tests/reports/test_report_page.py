@@ -56,7 +56,7 @@ def test_the_page_shows_the_figures_and_charts_without_phi(quac_member, report_d
     assert "IMRO receipt 2026-01-01 to 2026-03-31" in html
     assert "Acme Review" in html
     assert "$3,000.00" in html
-    assert "78.6" in html  # regulatory clocks met: 11 of 14 (test_report_figures.py)
+    assert "83.3" in html  # breach clocks met: 10 of 12 (test_report_figures.py)
     assert "75.0" in html  # agreement
     assert report_data.cases["c4"].member.internal_id in html
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
