@@ -11,16 +11,22 @@ overdue and the list of missed clocks still come from the facts (docs/reports.md
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, FloatField, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from reports.expressions import PercentileCont
-from reports.models import MonthSummary, MonthSummaryCount, SummaryCount
+from reports.models import (
+    MonthSummary,
+    MonthSummaryCase,
+    MonthSummaryClock,
+    MonthSummaryCount,
+    SummaryCount,
+)
 from reports.params import INDEPENDENT, ReportParams
 from reports.regulatory import Um5Cell, um5_figures
 from reports.summary import next_month
 from reviewers.models import Submission
 from timelines.calendar import plan_zone
+from timelines.models import ClockStatus
 
 
 def summary_answers(params: ReportParams, *, now: datetime) -> bool:
@@ -43,6 +49,8 @@ class SummaryData:
 
     rows: list[dict[str, object]]
     counts: list[dict[str, object]]
+    # The MonthSummary rows as a query, for the per-case and per-clock rows under them.
+    queryset: QuerySet[MonthSummary]
 
 
 def summary_data(params: ReportParams) -> SummaryData:
@@ -64,7 +72,9 @@ def summary_data(params: ReportParams) -> SummaryData:
         .order_by()
     )
     return SummaryData(
-        rows=list(rows.values(*_ROW_FIELDS, imro_name=F("imro__name"))), counts=list(counts)
+        rows=list(rows.values(*_ROW_FIELDS, imro_name=F("imro__name"))),
+        counts=list(counts),
+        queryset=rows,
     )
 
 
@@ -107,21 +117,92 @@ def _sum_by(rows: list[dict[str, object]], *keys: str) -> dict[tuple, dict[str, 
     return sums
 
 
-# The turnaround percentiles over the reviews' stored columns (PostgreSQL), for
-# selectors._grouped_figures: a sort of the stored values, no per-case arithmetic.
-STORED_PERCENTILES = {
-    "hours_percentiles": PercentileCont(F("case__review__turnaround_hours"), fractions=(0.5, 0.9)),
-    "days_percentiles": PercentileCont(
-        Cast("case__review__turnaround_business_days", FloatField()), fractions=(0.5, 0.9)
-    ),
-}
+_PERCENTILES = """
+    SELECT GROUPING(s.review_type) AS out_type, GROUPING(s.imro_id) AS out_imro,
+        s.review_type, s.imro_id,
+        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.turnaround_hours),
+        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (
+            ORDER BY c.turnaround_business_days::double precision)
+    FROM {cases} c JOIN {summary} s ON s.id = c.summary_id
+    WHERE c.summary_id IN ({ids}) AND c.turnaround_hours IS NOT NULL
+    GROUP BY GROUPING SETS ((), (s.review_type), (s.imro_id))
+"""
+
+_MEDIANS = """
+    SELECT s.review_type,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.decision_hours)
+    FROM {cases} c JOIN {summary} s ON s.id = c.summary_id
+    WHERE c.summary_id IN ({ids}) AND c.decision_hours IS NOT NULL
+    GROUP BY s.review_type
+"""
+
+
+def _per_case(template: str, data: SummaryData) -> list[tuple]:
+    """A query over the per-case rows under the report's summary rows (PostgreSQL: the
+    SQL is code, the ids a subquery with its values as parameters)."""
+    ids, params = data.queryset.values("id").query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = template.format(
+        cases=quote(MonthSummaryCase._meta.db_table),
+        summary=quote(MonthSummary._meta.db_table),
+        ids=ids,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def stored_percentiles(data: SummaryData) -> tuple:
+    """The turnaround median and 90th percentile (hours, business days) overall, per
+    review type and per IMRO, over the summary's per-case rows (one GROUPING SETS query
+    over a narrow table, no join to the facts), in selectors._grouped_figures' shape."""
+    totals: dict[str, object] = {}
+    by_type, by_imro = [], []
+    for out_type, out_imro, review_type, imro_id, hours, days in _per_case(_PERCENTILES, data):
+        figures = {"hours_percentiles": hours, "days_percentiles": days}
+        if out_type and out_imro:
+            totals = figures
+        elif out_imro:
+            by_type.append({"review_type": review_type, **figures})
+        else:
+            by_imro.append({"assignment__imro_id": imro_id, **figures})
+    return totals, by_type, by_imro
+
+
+def cms_medians(data: SummaryData) -> dict[str, float | None]:
+    """The median hours to decision per review type, over the summary's per-case rows."""
+    return dict(_per_case(_MEDIANS, data))
+
+
+def late_clocks(data: SummaryData, *, now: datetime) -> QuerySet:
+    """The missed clocks and the running ones past due at `now`, earliest due first, in
+    the shape of the full computation's list."""
+    return (
+        MonthSummaryClock.objects.filter(summary__in=data.queryset)
+        .filter(Q(status=ClockStatus.MISSED) | Q(status=ClockStatus.RUNNING, due_at__lt=now))
+        .values("internal_id", "review_type", "name", "status", "due_at", "stopped_at")
+        .order_by("due_at", "clock_id")
+    )
+
+
+def overdue_counts(data: SummaryData, *, now: datetime) -> dict[tuple[str, str], int]:
+    """Running clocks past due at `now` per (clock review type, clock name)."""
+    return {
+        (row["review_type"], row["name"]): row["overdue"]
+        for row in MonthSummaryClock.objects.filter(
+            summary__in=data.queryset, status=ClockStatus.RUNNING, due_at__lt=now
+        )
+        .values("review_type", "name")
+        .annotate(overdue=Count("pk"))
+        .order_by()
+    }
 
 
 def grouped_figures(
     data: SummaryData, percentiles: tuple | None
 ) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
     """The case figures (all, per review type, per IMRO) as selectors._grouped_figures
-    returns them; `percentiles` is that function's answer for STORED_PERCENTILES."""
+    returns them; `percentiles` is stored_percentiles' answer (PostgreSQL), or None."""
     totals = _figures(_sum_by(data.rows).get((), dict.fromkeys(_SUMMED)))
     by_type = [
         {"review_type": review_type, **_figures(sums)}

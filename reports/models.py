@@ -149,3 +149,43 @@ class MonthSummaryCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} {self.value} of {self.summary}"
+
+
+class MonthSummaryCase(models.Model):
+    """One case of a MonthSummary row, with the values the report takes percentiles of
+    (medians and 90th percentiles cannot be summed): the review's stored turnaround and
+    the hours from receipt at the plan to the original signed determination of a
+    decided case. Rewritten with its summary row."""
+
+    summary = models.ForeignKey(MonthSummary, on_delete=models.CASCADE, related_name="cases_in")
+    case = models.ForeignKey("cases.Case", on_delete=models.DO_NOTHING, related_name="+")
+    turnaround_hours = models.FloatField(null=True)
+    turnaround_business_days = models.IntegerField(null=True)
+    decision_hours = models.FloatField(null=True)
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} of {self.summary}"
+
+
+class MonthSummaryClock(models.Model):
+    """A clock of a MonthSummary row's cases that is missed or still running: the list of
+    missed (and running, overdue) clocks and the overdue counts read these instead of
+    every clock of the range. Rewritten with its summary row."""
+
+    summary = models.ForeignKey(MonthSummary, on_delete=models.CASCADE, related_name="clocks")
+    clock_id = models.BigIntegerField()
+    case = models.ForeignKey("cases.Case", on_delete=models.DO_NOTHING, related_name="+")
+    # The member's random internal identifier (the only member column a report shows),
+    # copied so the list of missed clocks needs no join to the case and the member.
+    internal_id = models.CharField(max_length=20)
+    review_type = models.CharField(max_length=16)
+    name = models.CharField(max_length=40)
+    status = models.CharField(max_length=10)
+    due_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_at", "clock_id"], name="month_summary_clock_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status}) of {self.summary}"

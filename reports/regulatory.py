@@ -354,18 +354,33 @@ def cms_summary_counts(keyed: QuerySet[Submission]) -> list[tuple]:
     )
 
 
+def cms_decision_hours(keyed: QuerySet[Submission]) -> list[tuple]:
+    """Per case (after the k_* key columns): the hours from receipt at the plan to the
+    original signed determination, for decided cases (None otherwise): the values the
+    report's median time to decision is taken over, kept per case in the summary."""
+    keys = ("k_month", "k_type", "k_imro", "k_specialty", "q_case")
+    return grouped_over(
+        _cms_inner(keyed, *keys[:4]),
+        keys,
+        ["MAX(q_hours) FILTER (WHERE q_final IS NOT NULL)"],
+        join=_cms_joins(),
+    )
+
+
 def cms_table(
     scope: QuerySet[Submission],
     *,
     with_percentiles: bool,
     stored: dict[str, dict[str, object]] | None = None,
+    medians: dict[str, float | None] | None = None,
 ) -> Table:
     """Decision metrics per review type in the CMS-0057-F public-reporting shape.
 
     One grouped query over a per-case inner query (final outcome, hours to the original
     decision, extended or not), so each per-case lookup runs once. With `stored` (the
     counts and mean per review type, summed from the summary table) only the median is
-    computed from the facts.
+    computed from the facts, or not at all when `medians` (from the summary's per-case
+    rows) are given.
     """
     inner = _cms_inner(scope)
     joins = _cms_joins()
@@ -377,7 +392,10 @@ def cms_table(
     )
     if stored is not None:
         rows = {review_type: dict(row) for review_type, row in stored.items()}
-        if with_percentiles:
+        if medians is not None:
+            for review_type, row in rows.items():
+                row["median_hours"] = medians.get(review_type)
+        elif with_percentiles:
             for review_type, value in grouped_over(inner, ("q_type",), [median], join=joins):
                 if review_type in rows:
                     rows[review_type]["median_hours"] = value
@@ -390,7 +408,7 @@ def cms_table(
                 inner, ("q_type",), aggregates, tuple(params), join=joins
             )
         }
-    if not with_percentiles:
+    if not with_percentiles and medians is None:
         # SQLite has no percentile_cont: the same interpolation over the decision times.
         times: dict[str, list[float]] = {}
         pairs = grouped_over(

@@ -118,6 +118,7 @@ def quac_report(
     now: datetime | None = None,
     missed_limit: int | None = None,
     use_summary: bool = True,
+    regulatory: bool = True,
 ) -> QuacReport:
     """All figures of the QUAC report for `params`, in a fixed number of queries.
 
@@ -126,6 +127,8 @@ def quac_report(
     per-month summary table (reports.summary) when it can answer the parameters (whole
     months, no circumstance filter); `use_summary=False` computes every figure from the
     facts (the reference the summary is tested against, and the benchmark's "before").
+    `regulatory=False` leaves out the UM 5 and CMS-0057-F sections (the benchmark times
+    the QUAC sections alone with it).
     """
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
@@ -134,11 +137,22 @@ def quac_report(
             # the UM 5 query): off for this transaction only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        return _quac_report(params, now=now, missed_limit=missed_limit, use_summary=use_summary)
+        return _quac_report(
+            params,
+            now=now,
+            missed_limit=missed_limit,
+            use_summary=use_summary,
+            regulatory=regulatory,
+        )
 
 
 def _quac_report(
-    params: ReportParams, *, now: datetime | None, missed_limit: int | None, use_summary: bool
+    params: ReportParams,
+    *,
+    now: datetime | None,
+    missed_limit: int | None,
+    use_summary: bool,
+    regulatory: bool,
 ) -> QuacReport:
     now = now or timezone.now()
     scope = report_scope(params)
@@ -155,17 +169,10 @@ def _quac_report(
         by_circumstance = _by_circumstance(scope)
         by_specialty = _by_specialty(scope)
         months = _months(params, scope)
-        um5 = um5_figures(scope, now=now)
-        cms = cms_table(scope, with_percentiles=in_database)
+        um5 = um5_figures(scope, now=now) if regulatory else {}
+        cms = cms_table(scope, with_percentiles=in_database) if regulatory else None
     else:
-        percentiles = (
-            _grouped_figures(
-                scope.filter(case__review__turnaround_hours__isnull=False),
-                from_summary.STORED_PERCENTILES,
-            )
-            if in_database
-            else None
-        )
+        percentiles = from_summary.stored_percentiles(rows) if in_database else None
         totals, by_type, by_imro = from_summary.grouped_figures(rows, percentiles)
         outcomes = _outcome_totals(from_summary.outcome_crosstab(rows))
         per_clock = from_summary.clock_counts(rows)
@@ -174,13 +181,29 @@ def _quac_report(
             (name or "Not recorded", cases) for name, cases in from_summary.specialty_counts(rows)
         ]
         months = _month_figures(params, *from_summary.month_figures(rows, BREACH_CLOCKS))
-        um5 = from_summary.um5_cells(rows, scope, now=now)
-        cms = cms_table(scope, with_percentiles=in_database, stored=from_summary.cms_stored(rows))
+        um5 = from_summary.um5_cells(rows, scope, now=now) if regulatory else {}
+        cms = (
+            cms_table(
+                scope,
+                with_percentiles=in_database,
+                stored=from_summary.cms_stored(rows),
+                medians=from_summary.cms_medians(rows) if in_database else None,
+            )
+            if regulatory
+            else None
+        )
     if not in_database:
         _percentiles_in_python(scope, totals, by_type, by_imro)
     # Every figure is available now, from the database or from Python.
     with_percentiles = True
-    clocks = _clock_figures(scope, per_clock, now=now, missed_limit=missed_limit)
+    clocks = _clock_figures(
+        scope,
+        per_clock,
+        now=now,
+        missed_limit=missed_limit,
+        late=None if rows is None else from_summary.late_clocks(rows, now=now),
+        overdue=None if rows is None else from_summary.overdue_counts(rows, now=now),
+    )
 
     summary = _summary_table(totals, outcomes, clocks["overall"], with_percentiles)
     sections = (
@@ -248,14 +271,18 @@ def _quac_report(
             ),
         ),
     )
-    regulatory = (
-        Section(
-            "UM 5 timeliness: decisions and written notices (R-RPT-3)",
-            um5_tables(um5, [m.month for m in months]),
-        ),
-        Section("Decision metrics, CMS-0057-F shape (R-RPT-4)", (cms,)),
+    regulatory_sections = (
+        (
+            Section(
+                "UM 5 timeliness: decisions and written notices (R-RPT-3)",
+                um5_tables(um5, [m.month for m in months]),
+            ),
+            Section("Decision metrics, CMS-0057-F shape (R-RPT-4)", (cms,)),
+        )
+        if cms is not None
+        else ()
     )
-    sections = (*sections, Section("By month", (_month_table(months),)), *regulatory)
+    sections = (*sections, Section("By month", (_month_table(months),)), *regulatory_sections)
     return QuacReport(
         params=params,
         generated_at=now,
@@ -489,19 +516,21 @@ def _clock_figures(
     *,
     now: datetime,
     missed_limit: int | None,
+    late: QuerySet | None = None,
+    overdue: dict[tuple[str, str], int] | None = None,
 ) -> dict[str, object]:
-    """The per-clock table with the running clocks already overdue at `now` (read from
-    the running clocks only, by their partial index), the headline sums and the list of
-    missed clocks."""
-    clocks = _scope_clocks(scope)
-    overdue = {
-        (row["review_type"], row["name"]): row["overdue"]
-        for row in Clock.objects.running()
-        .filter(case_id__in=scope.values("case_id"), due_at__lt=now)
-        .values("review_type", "name")
-        .annotate(overdue=Count("pk"))
-        .order_by()
-    }
+    """The per-clock table with the running clocks already overdue at `now`, the headline
+    sums and the list of missed clocks; `late` and `overdue` as the summary's clock rows
+    give them, else from the facts (the running clocks by their partial index)."""
+    if overdue is None:
+        overdue = {
+            (row["review_type"], row["name"]): row["overdue"]
+            for row in Clock.objects.running()
+            .filter(case_id__in=scope.values("case_id"), due_at__lt=now)
+            .values("review_type", "name")
+            .annotate(overdue=Count("pk"))
+            .order_by()
+        }
     per_clock = [
         {**row, "overdue": overdue.get((row["review_type"], row["name"]), 0)} for row in per_clock
     ]
@@ -516,15 +545,27 @@ def _clock_figures(
         row["missed"] for row in per_clock if row["name"] in WARNING_TARGETS
     )
     late = (
-        clocks.filter(Q(status=ClockStatus.MISSED) | Q(status=ClockStatus.RUNNING, due_at__lt=now))
-        # Sorted on a computed value on purpose: ordered by the bare column, PostgreSQL
-        # walks the due_at index from the oldest clock of all years, testing each
-        # against the scope; the scope's late clocks are few enough to sort.
-        .annotate(due=ExpressionWrapper(F("due_at") + timedelta(0), output_field=DateTimeField()))
-        .values(
-            "case__member__internal_id", "review_type", "name", "status", "due_at", "stopped_at"
+        late
+        if late is not None
+        else (
+            _scope_clocks(scope)
+            .filter(Q(status=ClockStatus.MISSED) | Q(status=ClockStatus.RUNNING, due_at__lt=now))
+            # Sorted on a computed value on purpose: ordered by the bare column, PostgreSQL
+            # walks the due_at index from the oldest clock of all years, testing each
+            # against the scope; the scope's late clocks are few enough to sort.
+            .annotate(
+                due=ExpressionWrapper(F("due_at") + timedelta(0), output_field=DateTimeField())
+            )
+            .values(
+                "review_type",
+                "name",
+                "status",
+                "due_at",
+                "stopped_at",
+                internal_id=F("case__member__internal_id"),
+            )
+            .order_by("due", "pk")
         )
-        .order_by("due", "pk")
     )
     late_total = sum(row["missed"] + row["overdue"] for row in per_clock)
     return {
@@ -802,7 +843,7 @@ def _missed_table(rows: list[dict[str, object]], total: int) -> Table:
     )
     shaped = tuple(
         (
-            str(row["case__member__internal_id"]),
+            str(row["internal_id"]),
             _review_type_label(str(row["review_type"])),
             _clock_label(str(row["review_type"]), str(row["name"])),
             _late_status(str(row["name"]), str(row["status"])),

@@ -29,8 +29,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Determination
-from reports.models import MonthSummary, MonthSummaryCount, SummaryCount
-from reports.regulatory import cms_summary_counts, um5_summary_counts
+from reports.models import (
+    MonthSummary,
+    MonthSummaryCase,
+    MonthSummaryClock,
+    MonthSummaryCount,
+    SummaryCount,
+)
+from reports.regulatory import cms_decision_hours, cms_summary_counts, um5_summary_counts
 from reviewers.models import Submission
 from timelines.calendar import plan_zone
 from timelines.models import Clock, ClockStatus
@@ -117,7 +123,13 @@ def summary_rebuild(*, date_from: date | None = None, date_to: date | None = Non
             )
             rows = rows.filter(month__lt=end)
         rows.delete()
-        return _write(_compute(submissions.filter(imro_received_at__isnull=False)))
+        written = _write(_compute(submissions.filter(imro_received_at__isnull=False)))
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the rewritten tables, so the report's plans fit them.
+        with connection.cursor() as cursor:
+            for model in (MonthSummary, MonthSummaryCount, MonthSummaryCase, MonthSummaryClock):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return written
 
 
 def next_month(month: date) -> date:
@@ -175,7 +187,7 @@ def _write(computed: dict[Key, dict[str, object]]) -> int:
             imro_id=key[2],
             specialty=key[3],
             refreshed_at=now,
-            **{name: value for name, value in figures.items() if name != "counts"},
+            **{name: value for name, value in figures.items() if name not in _CHILDREN},
         )
         for key, figures in computed.items()
     ]
@@ -197,10 +209,28 @@ def _write(computed: dict[Key, dict[str, object]]) -> int:
         for count in figures["counts"]
     ]
     MonthSummaryCount.objects.bulk_create(counts, batch_size=5000)
+    MonthSummaryCase.objects.bulk_create(
+        [
+            MonthSummaryCase(summary_id=row.pk, **case)
+            for row, figures in zip(rows, computed.values(), strict=True)
+            for case in figures["cases_in"]
+        ],
+        batch_size=5000,
+    )
+    MonthSummaryClock.objects.bulk_create(
+        [
+            MonthSummaryClock(summary_id=row.pk, **clock)
+            for row, figures in zip(rows, computed.values(), strict=True)
+            for clock in figures["clocks"]
+        ],
+        batch_size=5000,
+    )
     return len(rows)
 
 
 # The figures of each key, from the facts -----------------------------------------------
+
+_CHILDREN = ("counts", "cases_in", "clocks")
 
 
 def _compute(submissions: QuerySet[Submission]) -> dict[Key, dict[str, object]]:
@@ -221,7 +251,7 @@ def _compute(submissions: QuerySet[Submission]) -> dict[Key, dict[str, object]]:
     ):
         figures = {name: value for name, value in row.items() if name not in KEY_NAMES}
         figures["turnaround_hours_sum"] = figures["turnaround_hours_sum"] or 0.0
-        computed[_key(row)] = {**figures, "counts": []}
+        computed[_key(row)] = {**figures, "counts": [], "cases_in": [], "clocks": []}
 
     def count(key: Key, dimension: str, value: str, **numbers: int) -> None:
         computed[key]["counts"].append({"dimension": dimension, "value": value, **numbers})
@@ -258,6 +288,47 @@ def _compute(submissions: QuerySet[Submission]) -> dict[Key, dict[str, object]]:
             missed=row["missed"],
             running=row["running"],
         )
+
+    decision_hours = {
+        case_id: hours
+        for *_, case_id, hours in cms_decision_hours(submissions.annotate(**key_annotations()))
+    }
+    for row in keyed.values(
+        *KEY_NAMES,
+        "case_id",
+        hours=F("case__review__turnaround_hours"),
+        days=F("case__review__turnaround_business_days"),
+    ).order_by():
+        computed[_key(row)]["cases_in"].append(
+            {
+                "case_id": row["case_id"],
+                "turnaround_hours": row["hours"],
+                "turnaround_business_days": row["days"],
+                "decision_hours": decision_hours.get(row["case_id"]),
+            }
+        )
+    for row in (
+        Clock.objects.filter(
+            case_id__in=submissions.values("case_id"),
+            status__in=[ClockStatus.MISSED, ClockStatus.RUNNING],
+        )
+        .annotate(**key_annotations("case__submission__"))
+        .values(
+            *KEY_NAMES,
+            "pk",
+            "case_id",
+            "review_type",
+            "name",
+            "status",
+            "due_at",
+            "stopped_at",
+            internal_id=F("case__member__internal_id"),
+        )
+        .order_by()
+    ):
+        clock = {name: row[name] for name in row if name not in KEY_NAMES}
+        clock["clock_id"] = clock.pop("pk")
+        computed[_key(row)]["clocks"].append(clock)
 
     for row in um5_summary_counts(submissions.annotate(**key_annotations())):
         computed[_key(row)].update(

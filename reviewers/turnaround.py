@@ -188,8 +188,29 @@ def review_turnarounds_recompute(reviews: QuerySet[Review], *, calendar=None) ->
 
 
 def _save_turnarounds(batch: list[Review]) -> int:
-    if batch:
-        Review.objects.bulk_update(
-            batch, ["turnaround_hours", "turnaround_business_days"], batch_size=RECOMPUTE_BATCH
-        )
+    turnarounds_save(Review, batch)
     return len(batch)
+
+
+def turnarounds_save(model: type[Review], batch: list[Review]) -> None:
+    """Write the batch's stored turnarounds (also used by the migration's backfill with
+    its historical model). On PostgreSQL one UPDATE … FROM unnest() per batch: Django's
+    bulk_update writes a CASE per row, which took minutes at 200,000 reviews."""
+    if not batch:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(batch, ["turnaround_hours", "turnaround_business_days"])
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET turnaround_hours = v.hours, "  # noqa: S608 - a model's table
+            "turnaround_business_days = v.days FROM (SELECT unnest(%s::bigint[]) AS id, "
+            "unnest(%s::double precision[]) AS hours, unnest(%s::integer[]) AS days) AS v "
+            "WHERE r.id = v.id",
+            [
+                [review.pk for review in batch],
+                [review.turnaround_hours for review in batch],
+                [review.turnaround_business_days for review in batch],
+            ],
+        )

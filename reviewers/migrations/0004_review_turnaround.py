@@ -7,10 +7,10 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """Each review's stored turnaround, computed by the code review_record uses
     (reviewers.turnaround.review_turnaround), in batches: about 200,000 reviews in
-    one pass of values() and bulk updates of 2,000."""
+    one pass of values() and one UPDATE per 2,000."""
     from zoneinfo import ZoneInfo
 
-    from reviewers.turnaround import RECOMPUTE_BATCH, review_turnaround
+    from reviewers.turnaround import RECOMPUTE_BATCH, review_turnaround, turnarounds_save
     from timelines.deadlines import BusinessCalendar
 
     Holiday = apps.get_model("timelines", "Holiday")
@@ -35,10 +35,9 @@ def backfill(apps, schema_editor):
         hours, days = review_turnaround(received[case_id], received_at, calendar)
         batch.append(Review(pk=pk, turnaround_hours=hours, turnaround_business_days=days))
         if len(batch) >= RECOMPUTE_BATCH:
-            Review.objects.bulk_update(batch, ["turnaround_hours", "turnaround_business_days"])
+            turnarounds_save(Review, batch)
             batch = []
-    if batch:
-        Review.objects.bulk_update(batch, ["turnaround_hours", "turnaround_business_days"])
+    turnarounds_save(Review, batch)
 
 
 class Migration(migrations.Migration):
