@@ -88,19 +88,25 @@ def summary_refresh(*, case_ids: Iterable[int] = (), keys: Iterable[Key] = ()) -
     moves a case to another key (its IMRO receipt, review type, IMRO or specialty after
     receipt; none does today) passes the old key in `keys`. Returns the rows written.
     """
-    wanted = set(keys)
-    case_ids = list(case_ids)
-    if case_ids:
-        wanted |= {
-            _key(row)
-            for row in Submission.objects.filter(case_id__in=case_ids)
-            .annotate(**key_annotations())
-            .values(*KEY_NAMES)
-        }
+    wanted = set(keys) | summary_keys(case_ids=case_ids)
     if not wanted:
         return 0
     _lock(wanted)
     return _replace(wanted, _key_scope(wanted))
+
+
+def summary_keys(*, case_ids: Iterable[int]) -> set[Key]:
+    """The summary keys the cases fall under now (none before their IMRO receipt): what a
+    writer that moves a case to another key reads first and passes to summary_refresh."""
+    case_ids = list(case_ids)
+    if not case_ids:
+        return set()
+    return {
+        _key(row)
+        for row in Submission.objects.filter(case_id__in=case_ids)
+        .annotate(**key_annotations())
+        .values(*KEY_NAMES)
+    }
 
 
 def summary_rebuild(*, date_from: date | None = None, date_to: date | None = None) -> int:
