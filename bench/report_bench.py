@@ -1,22 +1,29 @@
 """Time the QUAC report on PostgreSQL over many cases.
 
     .venv/bin/python bench/report_bench.py [--count 200000] [--database imr_report_bench]
-        [--keep] [--reuse]
+        [--keep] [--reuse] [--date-from 2025-07-01 --date-to 2026-06-30] [--runs 10]
+        [--exports] [--rebuild]
 
 Creates a throwaway database (dropped at the end unless --keep), migrates it, bulk-loads
 --count closed cases spread over the 24 months before 2026-07-01 with
 tests/support/synthetic.py (as bench/generate_cases.py does: members, circumstances,
 assignments, submissions, reviews, signed determinations, clocks met and missed,
-history), which ends with ANALYZE, then times:
-  twelve_months - the report for 2025-07-01..2026-06-30 (about half the cases), as the
-                  page computes it (missed list cut to what the page shows);
-  all_cases     - the same over the whole two years (every case);
-  csv, pdf      - the twelve-month exports, figures included (the CSV lists every miss);
-  um5, cms      - the new sections alone over the twelve months (R-RPT-3, R-RPT-4), part
-                  of twelve_months already;
-  turnarounds   - the IMROs' 12-month median turnaround the work queue reads (R-RPT-6).
---reuse times a database an earlier --keep run left, without loading it again.
-Each is run once to warm the cache, then three times; the best and the median are shown.
+history), which ends with ANALYZE and the summary table's rebuild, then times, side by
+side in one process (each run alternates the two ways, so both see the same load):
+  twelve_months       - the whole report for --date-from..--date-to (twelve months by
+                        default, about half the cases), as the page computes it (missed
+                        list cut to what the page shows), reading the summary table;
+  twelve_months_full  - the same computed from the facts (use_summary=False): the
+                        computation of main before the summary table;
+  quac / quac_full    - the QUAC sections alone (without UM 5 and CMS-0057-F), each way;
+  um5, cms            - the regulatory sections alone from the facts (R-RPT-3, R-RPT-4);
+  turnarounds         - the IMROs' 12-month median turnaround the work queue reads.
+--exports adds all_cases (the whole two years), csv and pdf. --rebuild times
+`rebuild_report_summary` (stored turnarounds and the whole summary) once.
+--reuse times a database an earlier --keep run left (or a copy of a bench template:
+migrate it with the branch's migrations first, which backfills and builds the summary),
+without loading it again. Each is run once to warm the cache, then --runs times; the
+best and the median are shown with the load average.
 """
 
 import argparse
@@ -43,6 +50,11 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="Time a database kept by an earlier --keep run."
     )
+    parser.add_argument("--date-from", type=date.fromisoformat, default=date(2025, 7, 1))
+    parser.add_argument("--date-to", type=date.fromisoformat, default=date(2026, 6, 30))
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--exports", action="store_true", help="Also all cases, CSV, PDF.")
+    parser.add_argument("--rebuild", action="store_true", help="Time the summary rebuild.")
     args = parser.parse_args()
     if not args.database.replace("_", "").isalnum():
         parser.error("--database: letters, digits and underscores only.")
@@ -63,7 +75,9 @@ def main() -> None:
             started = time.perf_counter()
             _load(args.count)
             print(f"loaded {args.count:,} cases in {time.perf_counter() - started:.0f} s")
-        _time_reports()
+        if args.rebuild or not args.reuse:
+            _time_rebuild()
+        _time_reports(args)
     finally:
         from django.db import connections
 
@@ -99,7 +113,18 @@ def _load(count: int) -> None:
     )
 
 
-def _time_reports() -> None:
+def _time_rebuild() -> None:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("rebuild_report_summary")
+    print(
+        f"rebuild_report_summary (all months) {time.perf_counter() - started:.1f} s "
+        f"[load {_load()}]"
+    )
+
+
+def _time_reports(args: argparse.Namespace) -> None:
     from cases.models import Case
     from reports.exports import report_csv_zip, report_pdf
     from reports.params import ReportParams
@@ -108,35 +133,79 @@ def _time_reports() -> None:
     from reports.services import MISSED_SHOWN
     from reviewers.turnaround import imro_turnarounds
 
-    twelve = ReportParams(date_from=date(2025, 7, 1), date_to=date(2026, 6, 30))
+    twelve = ReportParams(date_from=args.date_from, date_to=args.date_to)
     everything = ReportParams(date_from=date(2024, 7, 1), date_to=date(2026, 6, 30))
-    runs = {
-        # As the page asks for it: the missed list cut to what the page shows.
-        "twelve_months": lambda: quac_report(twelve, missed_limit=MISSED_SHOWN),
-        "all_cases": lambda: quac_report(everything, missed_limit=MISSED_SHOWN),
-        "csv": lambda: report_csv_zip(quac_report(twelve)),
-        "pdf": lambda: report_pdf(quac_report(twelve, missed_limit=MISSED_SHOWN)),
+    now = datetime.now(UTC)
+    # Run in pairs: after (the summary) and before (from the facts), alternating.
+    pairs = {
+        "twelve_months": (
+            lambda: quac_report(twelve, now=now, missed_limit=MISSED_SHOWN),
+            lambda: quac_report(twelve, now=now, missed_limit=MISSED_SHOWN, use_summary=False),
+        ),
+        "quac": (
+            lambda: quac_report(twelve, now=now, missed_limit=MISSED_SHOWN, regulatory=False),
+            lambda: quac_report(
+                twelve, now=now, missed_limit=MISSED_SHOWN, use_summary=False, regulatory=False
+            ),
+        ),
+    }
+    singles = {
         # Alone, as quac_report runs them: JIT off for the transaction.
-        "um5": lambda: _without_jit(lambda: um5_figures(report_scope(twelve), now=END)),
+        "um5": lambda: _without_jit(lambda: um5_figures(report_scope(twelve), now=now)),
         "cms": lambda: _without_jit(
             lambda: cms_table(report_scope(twelve), with_percentiles=percentiles_available())
         ),
-        "turnarounds": lambda: imro_turnarounds(now=END),
+        "turnarounds": lambda: imro_turnarounds(now=now),
     }
-    covered = {
-        "twelve_months": quac_report(twelve).cases,
-        "all_cases": quac_report(everything).cases,
-    }
+    if args.exports:
+        singles |= {
+            "all_cases": lambda: quac_report(everything, missed_limit=MISSED_SHOWN),
+            "csv": lambda: report_csv_zip(quac_report(twelve)),
+            "pdf": lambda: report_pdf(quac_report(twelve, missed_limit=MISSED_SHOWN)),
+        }
+    summary, full = pairs["twelve_months"][0](), pairs["twelve_months"][1]()
+    same = [t.records() for t in summary.tables()] == [t.records() for t in full.tables()]
     total = Case.objects.count()
-    print(f"database: {total:,} cases; twelve months cover {covered['twelve_months']:,}")
-    for name, run in runs.items():
+    print(
+        f"database: {total:,} cases; {twelve.date_from}..{twelve.date_to} covers "
+        f"{summary.cases:,}; summary and full computation give identical tables: {same}"
+    )
+    print(f"{args.runs} runs each after one warm-up [load {_load()}]")
+    for name, (after, before) in pairs.items():
+        after()
+        before()
+        times: dict[str, list[float]] = {"summary": [], "full": []}
+        for _ in range(args.runs):
+            for label, run in (("summary", after), ("full", before)):
+                started = time.perf_counter()
+                run()
+                times[label].append(time.perf_counter() - started)
+        medians = {label: statistics.median(values) for label, values in times.items()}
+        for label, values in times.items():
+            print(
+                f"{name + ('' if label == 'summary' else '_full'):20s} best {min(values):6.3f} s"
+                f"   median {medians[label]:6.3f} s"
+            )
+        print(
+            f"{'':20s} full / summary = {medians['full'] / medians['summary']:.1f}x "
+            f"[load {_load()}]"
+        )
+    for name, run in singles.items():
         run()
-        times = []
-        for _ in range(3):
+        times_single = []
+        for _ in range(min(args.runs, 5)):
             started = time.perf_counter()
             run()
-            times.append(time.perf_counter() - started)
-        print(f"{name:14s} best {min(times):6.2f} s   median {statistics.median(times):6.2f} s")
+            times_single.append(time.perf_counter() - started)
+        print(
+            f"{name:20s} best {min(times_single):6.3f} s   "
+            f"median {statistics.median(times_single):6.3f} s"
+        )
+    print(f"[load {_load()}]")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _without_jit(run):

@@ -24,6 +24,7 @@ from cases.services import (
 )
 from cases.services.documents import document_upload
 from imr.pdf import pdf_render
+from reports.summary import summary_keys, summary_refresh
 from reviewers.models import ConflictAttestation, Specialist
 from reviewers.services import assignment_create, attestation_record
 from timelines.services import clocks_recompute_for_case
@@ -218,9 +219,12 @@ def _submitted(case: Case, cmo, coordinator, *, imro_received_at: datetime) -> C
         answers={name: False for name, _ in ConflictAttestation.ITEMS},
     )
     submission = case_submit(case=case, actor=coordinator)
-    # Demo only: place the IMRO receipt in the past so the clocks show every state.
+    # Demo only: place the IMRO receipt in the past so the clocks show every state. That
+    # moves the case to another month of the report's summary: both months are refreshed.
+    moved_from = summary_keys(case_ids=[case.pk])
     type(submission).objects.filter(pk=submission.pk).update(imro_received_at=imro_received_at)
     clocks_recompute_for_case(case=case, imro_received_at=imro_received_at)
+    summary_refresh(case_ids=[case.pk], keys=moved_from)
     case.refresh_from_db()
     return case
 

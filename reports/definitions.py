@@ -4,6 +4,22 @@ Published plans already disagree on what "approved", "on time" or "extended" mea
 every choice the UM 5 and CMS-0057-F tables make is written here once, with its source,
 and printed beside the numbers (the `METHODOLOGY_*` texts). A change of definition is a
 reviewed edit of this module; the tables and the docs read from it.
+
+Citations of the CMS-0057-F metrics. The interoperability and prior authorization final
+rule (CMS-0057-F, 89 FR 8758, 2024-02-08) makes Medicaid managed care plans publish
+prior authorization metrics once a year at 42 CFR 438.210(f). As we read the rule, that
+paragraph does not list the metrics itself: it points to the list written for the State
+Medicaid agency (42 CFR 440.230(e)(1)), whose items name each figure (standard requests
+approved, denied, approved after appeal; requests whose review time frame was extended
+and then approved; expedited requests approved, denied; the average and median time to
+a determination, standard and expedited). The text of the rule was not at hand when
+these citations were written, so no sub-paragraph number is cited: each definition
+names the paragraph (438.210(f)) and the metric in the rule's own words, which is
+certain, rather than an item number that might be off by one. Earlier versions cited
+"438.210(f)(1)" for every metric; that number was not verified and is withdrawn. The
+plan follows the figures SPEC R-RPT-4 lists (shares approved and denied, standard and
+expedited; approved after appeal; approved after an extension; mean and median time to
+decision).
 """
 
 from dataclasses import dataclass
@@ -94,7 +110,8 @@ CMS_DEFINITIONS: tuple[Definition, ...] = (
         "Scope",
         "the IMR cases of the report with a signed determination; standard and expedited "
         "rows as the public report has them, retrospective shown for completeness",
-        "42 CFR 438.210(f) (CMS-0057-F prior authorization metrics), R-RPT-4",
+        "42 CFR 438.210(f) (CMS-0057-F public reporting of prior authorization metrics: "
+        "standard and expedited requests reported apart), R-RPT-4",
     ),
     Definition(
         "Approved / denied",
@@ -106,25 +123,27 @@ CMS_DEFINITIONS: tuple[Definition, ...] = (
         "Withdrawals",
         "excluded: a withdrawn request has no decision, and the case never reached the "
         "IMRO, so it is not in the report's scope",
-        "42 CFR 438.210(f)(1) counts requests decided",
+        "42 CFR 438.210(f): the metrics are shares of the prior authorization requests decided",
     ),
     Definition(
         "Approved after appeal",
         "cases whose origin is an appeal of the plan's adverse determination (VI.B.3) and "
         "whose final decision approves, as a share of all decided cases of the type",
-        "42 CFR 438.210(f)(1): approved after appeal",
+        "42 CFR 438.210(f): the percentage of standard requests approved after appeal",
     ),
     Definition(
         "Approved after an extension",
         "cases whose expedited IMRO clock was extended once (R-DL-5) and whose final "
         "decision approves, as a share of all decided cases of the type",
-        "42 CFR 438.210(f)(1): time frame extended and approved; policy VI.G.2.b",
+        "42 CFR 438.210(f): the percentage of requests whose review time frame was "
+        "extended and which were approved; policy VI.G.2.b",
     ),
     Definition(
         "Time to decision",
         "hours from receipt of the request at the plan to the CMO's original signed "
         "determination; mean and median (interpolated) over decided cases",
-        "42 CFR 438.210(f)(1): average and median time",
+        "42 CFR 438.210(f): the average and median time from the submission of a request "
+        "to the determination, standard and expedited",
     ),
 )
 

@@ -53,7 +53,7 @@ class Um5Cell:
 
 
 def um5_figures(
-    scope: QuerySet[Submission], *, now: datetime
+    scope: QuerySet[Submission], *, now: datetime, pending_only: bool = False
 ) -> dict[tuple[str, str, str], Um5Cell]:
     """{(review type, month "YYYY-MM", measure): cell} in one grouped query.
 
@@ -61,46 +61,90 @@ def um5_figures(
     determination (one per case, a unique constraint) and the plan clock (one per case,
     R-DL-14) join directly; the first member notice joins as one aggregate over the
     letters, since a case can have several.
+
+    `pending_only` counts only what the summary table cannot hold because it depends on
+    `now`: cases without the decision (notice) whose plan clock is still running and
+    already due (measured, late). The rest is um5_summary_counts, stored per month.
     """
     zone = plan_zone()
-    inner = (
-        _with_original_and_plan_clock(scope)
-        .annotate(
-            q_case=F("case_id"),
-            q_type=F("review_type"),
-            q_month=TruncMonth("imro_received_at", tzinfo=zone),
-            q_decided=F("original__signed_at"),
-            q_due=F("plan_clock__due_at"),
-        )
-        .values_list("q_case", "q_type", "q_month", "q_decided", "q_due")
-    )
-    counts = []
-    for measure in ("q_decided", "q_notice"):
-        counts += [
-            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND ({measure} IS NOT NULL OR q_due < %s))",
-            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} <= q_due)",
-        ]
     now_param = connection.ops.adapt_datetimefield_value(now)
-    letters = connection.ops.quote_name(Letter._meta.db_table)
-    notices = (
-        "LEFT JOIN (SELECT case_id AS n_case, MIN(sent_at) AS q_notice "  # noqa: S608
-        f"FROM {letters} WHERE party = %s GROUP BY case_id) AS notices "
-        "ON notices.n_case = per_case.q_case"
-    )
-    rows = grouped_over(
-        inner,
-        ("q_type", "q_month"),
-        counts,
-        (now_param, now_param),
-        join=notices,
-        join_params=(Party.MEMBER,),
-    )
+    counts: list[str] = []
+    params: tuple = ()
+    if pending_only:
+        scope = scope.filter(
+            case_id__in=Clock.objects.running()
+            .filter(name__in=PLAN_CLOCKS, due_at__lt=now)
+            .values("case_id")
+        )
+        for measure in ("q_decided", "q_notice"):
+            counts += [
+                f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} IS NULL "
+                "AND q_status = %s AND q_due < %s)",
+                "0",
+            ]
+            params += (ClockStatus.RUNNING, now_param)
+    else:
+        for measure in ("q_decided", "q_notice"):
+            counts += [
+                f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND ({measure} IS NOT NULL "
+                "OR q_due < %s))",
+                f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} <= q_due)",
+            ]
+            params += (now_param,)
+    rows = _um5_grouped(_um5_inner(scope), ("q_type", "q_month"), counts, params)
     cells: dict[tuple[str, str, str], Um5Cell] = {}
     for review_type, month, *figures in rows:
         key = _month_key(month, zone)
         for index, (measure, _) in enumerate(MEASURES):
             cells[(review_type, key, measure)] = Um5Cell(figures[2 * index], figures[2 * index + 1])
     return cells
+
+
+def um5_summary_counts(keyed: QuerySet[Submission]) -> list[tuple]:
+    """Per summary key (the k_* annotations of `keyed`, reports.summary): decisions
+    measured and on time, notices measured and on time, counting what does not depend
+    on when the report is read: a recorded decision (notice), or none yet while the plan
+    clock is already missed. (A plan clock is met only by the resolution, which needs the
+    signed determination and every notice, so a case without them has its clock running,
+    missed or cancelled; the running ones are um5_figures(pending_only=True).)"""
+    counts: list[str] = []
+    params: tuple = ()
+    for measure in ("q_decided", "q_notice"):
+        counts += [
+            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND ({measure} IS NOT NULL "
+            "OR q_status = %s))",
+            f"COUNT(*) FILTER (WHERE q_due IS NOT NULL AND {measure} <= q_due)",
+        ]
+        params += (ClockStatus.MISSED,)
+    keys = ("k_month", "k_type", "k_imro", "k_specialty")
+    return _um5_grouped(_um5_inner(keyed, *keys), keys, counts, params)
+
+
+def _um5_inner(scope: QuerySet[Submission], *extra: str) -> QuerySet:
+    return (
+        _with_original_and_plan_clock(scope)
+        .annotate(
+            q_case=F("case_id"),
+            q_type=F("review_type"),
+            q_month=TruncMonth("imro_received_at", tzinfo=plan_zone()),
+            q_decided=F("original__signed_at"),
+            q_due=F("plan_clock__due_at"),
+            q_status=F("plan_clock__status"),
+        )
+        .values_list("q_case", "q_type", "q_month", "q_decided", "q_due", "q_status", *extra)
+    )
+
+
+def _um5_grouped(
+    inner: QuerySet, group: tuple[str, ...], counts: list[str], params: tuple
+) -> list[tuple]:
+    letters = connection.ops.quote_name(Letter._meta.db_table)
+    notices = (
+        "LEFT JOIN (SELECT case_id AS n_case, MIN(sent_at) AS q_notice "  # noqa: S608
+        f"FROM {letters} WHERE party = %s GROUP BY case_id) AS notices "
+        "ON notices.n_case = per_case.q_case"
+    )
+    return grouped_over(inner, group, counts, params, join=notices, join_params=(Party.MEMBER,))
 
 
 def _with_original_and_plan_clock(scope: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -236,13 +280,18 @@ def _meets(share: float | None) -> str:
 # CMS-0057-F (R-RPT-4) -------------------------------------------------------------------
 
 
-def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
-    """Decision metrics per review type in the CMS-0057-F public-reporting shape.
+_CMS_NAMES = (
+    "decided",
+    "approved",
+    "denied",
+    "approved_after_appeal",
+    "extended_cases",
+    "approved_after_extension",
+)
 
-    One grouped query over a per-case inner query (final outcome, hours to the original
-    decision, extended or not), so each per-case lookup runs once.
-    """
-    inner = (
+
+def _cms_inner(scope: QuerySet[Submission], *extra: str) -> QuerySet:
+    return (
         _with_original_and_plan_clock(scope)
         .annotate(
             q_case=F("case_id"),
@@ -250,13 +299,16 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
             q_hours=HoursBetween("case__received_at_plan", "original__signed_at"),
             q_origin=F("case__origin"),
         )
-        .values_list("q_case", "q_type", "q_hours", "q_origin")
+        .values_list("q_case", "q_type", "q_hours", "q_origin", *extra)
     )
+
+
+def _cms_joins() -> str:
     determinations = connection.ops.quote_name(Determination._meta.db_table)
     clocks = connection.ops.quote_name(Clock._meta.db_table)
     # The final decision is the signed determination no later one replaces (an anti-join,
     # as in the outcome figures); an extension is any extended clock of the case.
-    joins = (
+    return (
         "LEFT JOIN (SELECT d.case_id AS f_case, d.outcome AS q_final "  # noqa: S608
         f"FROM {determinations} d WHERE d.signed_at IS NOT NULL AND NOT EXISTS ("
         f"SELECT 1 FROM {determinations} l WHERE l.case_id = d.case_id "
@@ -266,6 +318,10 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
         f"LEFT JOIN (SELECT DISTINCT case_id AS x_case FROM {clocks} WHERE extended) "
         "AS extensions ON extensions.x_case = per_case.q_case"
     )
+
+
+def _cms_counts() -> tuple[list[str], list[object]]:
+    """The counts of _CMS_NAMES as SQL over the per-case columns, and their parameters."""
     approved, denied = sorted(APPROVED_OUTCOMES), sorted(DENIED_OUTCOMES)
 
     def among(values: list[str]) -> str:
@@ -279,30 +335,80 @@ def cms_table(scope: QuerySet[Submission], *, with_percentiles: bool) -> Table:
         f"COUNT(*) FILTER (WHERE {among(approved)} AND q_origin = %s)",
         f"COUNT(*) FILTER (WHERE {decided} AND x_case IS NOT NULL)",
         f"COUNT(*) FILTER (WHERE {among(approved)} AND x_case IS NOT NULL)",
-        f"AVG(q_hours) FILTER (WHERE {decided})",
     ]
-    params: list[object] = [*approved, *denied, *approved, Origin.APPEAL, *approved]
-    if with_percentiles:
-        aggregates.append(
-            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY q_hours) FILTER (WHERE {decided})"
-        )
-    names = (
-        "decided",
-        "approved",
-        "denied",
-        "approved_after_appeal",
-        "extended_cases",
-        "approved_after_extension",
-        "mean_hours",
-        "median_hours",
+    return aggregates, [*approved, *denied, *approved, Origin.APPEAL, *approved]
+
+
+def cms_summary_counts(keyed: QuerySet[Submission]) -> list[tuple]:
+    """Per summary key (the k_* annotations, reports.summary): the counts of _CMS_NAMES,
+    then the sum and the count of the hours to decision over decided cases (the mean is
+    their quotient; the median is computed from the facts when the report is read)."""
+    aggregates, params = _cms_counts()
+    aggregates += [
+        "SUM(q_hours) FILTER (WHERE q_final IS NOT NULL)",
+        "COUNT(q_hours) FILTER (WHERE q_final IS NOT NULL)",
+    ]
+    keys = ("k_month", "k_type", "k_imro", "k_specialty")
+    return grouped_over(
+        _cms_inner(keyed, *keys), keys, aggregates, tuple(params), join=_cms_joins()
     )
-    rows = {
-        review_type: dict(zip(names, figures, strict=False))
-        for review_type, *figures in grouped_over(
-            inner, ("q_type",), aggregates, tuple(params), join=joins
-        )
-    }
-    if not with_percentiles:
+
+
+def cms_decision_hours(keyed: QuerySet[Submission]) -> list[tuple]:
+    """Per case (after the k_* key columns): the hours from receipt at the plan to the
+    original signed determination, for decided cases (None otherwise): the values the
+    report's median time to decision is taken over, kept per case in the summary."""
+    keys = ("k_month", "k_type", "k_imro", "k_specialty", "q_case")
+    return grouped_over(
+        _cms_inner(keyed, *keys[:4]),
+        keys,
+        ["MAX(q_hours) FILTER (WHERE q_final IS NOT NULL)"],
+        join=_cms_joins(),
+    )
+
+
+def cms_table(
+    scope: QuerySet[Submission],
+    *,
+    with_percentiles: bool,
+    stored: dict[str, dict[str, object]] | None = None,
+    medians: dict[str, float | None] | None = None,
+) -> Table:
+    """Decision metrics per review type in the CMS-0057-F public-reporting shape.
+
+    One grouped query over a per-case inner query (final outcome, hours to the original
+    decision, extended or not), so each per-case lookup runs once. With `stored` (the
+    counts and mean per review type, summed from the summary table) only the median is
+    computed from the facts, or not at all when `medians` (from the summary's per-case
+    rows) are given.
+    """
+    inner = _cms_inner(scope)
+    joins = _cms_joins()
+    aggregates, params = _cms_counts()
+    aggregates.append("AVG(q_hours) FILTER (WHERE q_final IS NOT NULL)")
+    names = (*_CMS_NAMES, "mean_hours", "median_hours")
+    median = (
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY q_hours) FILTER (WHERE q_final IS NOT NULL)"
+    )
+    if stored is not None:
+        rows = {review_type: dict(row) for review_type, row in stored.items()}
+        if medians is not None:
+            for review_type, row in rows.items():
+                row["median_hours"] = medians.get(review_type)
+        elif with_percentiles:
+            for review_type, value in grouped_over(inner, ("q_type",), [median], join=joins):
+                if review_type in rows:
+                    rows[review_type]["median_hours"] = value
+    else:
+        if with_percentiles:
+            aggregates.append(median)
+        rows = {
+            review_type: dict(zip(names, figures, strict=False))
+            for review_type, *figures in grouped_over(
+                inner, ("q_type",), aggregates, tuple(params), join=joins
+            )
+        }
+    if not with_percentiles and medians is None:
         # SQLite has no percentile_cont: the same interpolation over the decision times.
         times: dict[str, list[float]] = {}
         pairs = grouped_over(

@@ -32,6 +32,7 @@ from cases.models import Case
 from imr.dates import offset_text, when_text
 from imr.errors import Refused
 from imr.roles import perm
+from reports.summary import summary_refresh
 from timelines.calendar import business_calendar, plan_zone
 from timelines.deadlines import (
     BusinessCalendar,
@@ -334,6 +335,7 @@ def clocks_recompute_rules(
             data={"reason": reason, "changes": changes},
             actor_name="" if actor else "Operator (manage.py recompute_clocks)",
         )
+        summary_refresh(case_ids=[case.pk])
     return changes
 
 
@@ -467,6 +469,7 @@ def clocks_recompute_for_calendar(
                 clock, row, clock.started_at, None, calendar, actor, cause="holiday calendar"
             ):
                 count += 1
+                summary_refresh(case_ids=[clock.case_id])
     return count
 
 
@@ -546,6 +549,7 @@ def extension_grant(
         actor=actor,
         data={"clock": clock.pk, "reason": reason},
     )
+    summary_refresh(case_ids=[case.pk])
     return clock
 
 

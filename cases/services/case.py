@@ -30,6 +30,7 @@ from cases.phi_scan import reviewer_text_problems
 from cases.workflow import STALE_CASE, check_transition
 from imr.errors import Conflict, Refused
 from imr.roles import perm
+from reports.summary import summary_refresh
 from timelines.services import clocks_cancel, clocks_recompute_for_case, clocks_start
 
 
@@ -296,6 +297,7 @@ def case_update(
     case_event_add(case=case, kind="case_edited", summary="Referral file edited.", actor=actor)
     if clock_inputs_changed:
         clocks_recompute_for_case(case=case, actor=actor)
+    summary_refresh(case_ids=[case.pk])
     return case
 
 
@@ -338,6 +340,7 @@ def case_withdraw(*, case: Case, actor: AbstractBaseUser, reason: str) -> Case:
     Case.objects.filter(pk=case.pk).update(withdrawn_reason=reason.strip())
     case.refresh_from_db()
     clocks_cancel(case=case, reason="case withdrawn", actor=actor)
+    summary_refresh(case_ids=[case.pk])
     return case
 
 
@@ -418,6 +421,7 @@ def received_at_plan_change(
     )
     # The rows in force at the new receipt apply (R-DL-16).
     clocks_recompute_for_case(case=case, actor=actor, receipt_changed=True)
+    summary_refresh(case_ids=[case.pk])
     return case
 
 

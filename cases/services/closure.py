@@ -46,6 +46,7 @@ from cases.tar_system import tar_system
 from imr.errors import Refused
 from imr.pdf import pdf_render
 from imr.roles import perm
+from reports.summary import summary_refresh
 from reviewers.models import InformationRequest, Review
 from timelines.deadlines import met_by
 from timelines.models import Clock, ClockStatus
@@ -184,6 +185,7 @@ def case_resolve(*, case: Case, actor: AbstractBaseUser, note: str = "") -> Case
         actor=actor,
         data={"resolution_id": resolution.pk, "stopped_clocks": [c.pk for c in stopped]},
     )
+    summary_refresh(case_ids=[case.pk])
     return resolution
 
 
@@ -323,6 +325,7 @@ def case_close(*, case: Case, actor: AbstractBaseUser) -> Case:
     case = case_transition(case=case, to=Status.CLOSED, actor=actor)
     clocks_cancel(case=case, reason="case closed", actor=actor)
     case_event_add(case=case, kind="case_closed", summary="Case closed.", actor=actor)
+    summary_refresh(case_ids=[case.pk])
     return case
 
 

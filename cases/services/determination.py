@@ -20,6 +20,7 @@ from cases.services.case import case_transition
 from imr.errors import Refused
 from imr.roles import perm
 from notifications.services import notification_send
+from reports.summary import summary_refresh
 from reviewers.models import Review
 
 # Statuses in which an amendment may still change what the parties are told.
@@ -171,6 +172,7 @@ def determination_sign(*, determination: Determination, actor: AbstractBaseUser)
         actor=actor,
         data={"determination_id": determination.pk, "outcome": determination.outcome},
     )
+    summary_refresh(case_ids=[case.pk])
     _notify_owner(case=case, determination=determination, what="signed")
     return determination
 
@@ -241,6 +243,7 @@ def determination_amend(
             "outcome": amendment.outcome,
         },
     )
+    summary_refresh(case_ids=[case.pk])
     _notify_owner(case=case, determination=amendment, what="amended")
     return amendment
 

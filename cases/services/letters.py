@@ -69,6 +69,7 @@ from cases.storage import documents_storage
 from imr.errors import Refused
 from imr.pdf import pdf_render
 from imr.roles import perm
+from reports.summary import summary_refresh
 from reviewers.models import Review
 
 # The decision line of every letter, by language: distinct words so that a letter that
@@ -574,6 +575,7 @@ def _letter_store(
         },
     )
     _advance_if_notified(case=case, actor=actor)
+    summary_refresh(case_ids=[case.pk])
     return letter
 
 

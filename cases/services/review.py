@@ -15,6 +15,7 @@ from cases.services.case import case_transition
 from cases.services.documents import document_upload
 from imr.errors import Refused
 from notifications.services import notification_send, users_with_capability
+from reports.summary import summary_refresh
 from reviewers.events import ReviewerEvent
 from reviewers.models import (
     ReceivedVia,
@@ -23,6 +24,8 @@ from reviewers.models import (
     Submission,
 )
 from reviewers.services import refuse_future_time
+from reviewers.turnaround import review_turnaround
+from timelines.calendar import business_calendar
 from timelines.models import ClockStatus
 from timelines.rules import OnPass
 from timelines.services import clocks_stop
@@ -109,6 +112,9 @@ def review_record(
         recorded_at=timezone.now(),
         timely=_timely(stopped),
     )
+    review.turnaround_hours, review.turnaround_business_days = review_turnaround(
+        submission.imro_received_at, received_at, business_calendar()
+    )
     review._history_user = actor
     review.save()
     timeliness = {True: "on time", False: "late", None: "no IMRO clock ran"}[review.timely]
@@ -120,6 +126,7 @@ def review_record(
         actor=actor,
         data={"review_id": review.pk, "document_id": document.pk, "timely": review.timely},
     )
+    summary_refresh(case_ids=[case.pk])
     _notify_decision_makers(case=case, review=review)
     return review
 

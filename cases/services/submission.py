@@ -9,6 +9,7 @@ from cases.events import case_event_add
 from cases.models import Case, Status
 from cases.services.case import case_transition
 from imr.errors import Refused
+from reports.summary import summary_refresh
 from reviewers.delivery import deliverer_for
 from reviewers.events import ReviewerEvent
 from reviewers.gates import current_assignment, submission_problems
@@ -76,5 +77,6 @@ def case_submit(*, case: Case, actor: AbstractBaseUser, delivery: str = "portal"
             "charge_to_plan": str(charge) if charge is not None else None,
         },
     )
+    summary_refresh(case_ids=[locked.pk])
     case.refresh_from_db()
     return submission

@@ -230,6 +230,12 @@ class Review(models.Model):
     recorded_at = models.DateTimeField()
     # Against the IMRO determination clock: True met, False missed, None no clock ran.
     timely = models.BooleanField(null=True)
+    # The turnaround from the IMRO's receipt of the complete file to this review, stored
+    # when the review is recorded (reviewers.turnaround.review_turnaround) so the QUAC
+    # report reads it instead of recomputing it per case (docs/reports.md "Turnaround").
+    # Null only on a review the backfill has not reached.
+    turnaround_hours = models.FloatField(null=True, blank=True)
+    turnaround_business_days = models.IntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:

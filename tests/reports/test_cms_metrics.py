@@ -139,3 +139,8 @@ def test_the_methodology_names_its_choices_and_citations(table):
     note = cms_table(report_scope(table), with_percentiles=True).note
     for words in ("counts as denied", "Withdrawals", "438.400(b)(1)", "438.210(f)", "R-DL-5"):
         assert words in note, words
+    # Each metric is named in the rule's words under 438.210(f); no unverified
+    # sub-paragraph number is cited (reports/definitions.py).
+    assert "438.210(f)(" not in note
+    for words in ("approved after appeal", "extended and which were approved", "median time"):
+        assert words in note, words
