@@ -9,7 +9,10 @@ one passes every level; the sweep runs in a transaction that is rolled back (the
 ANALYZE), so each run sees the same clocks. Prints the wall time, the time in statements
 by kind (summed over batches: count, total, share), and cProfile's top functions by own
 time. The statement timer wraps Django's cursor and imr.bulk's binary cursor, so its
-overhead (a perf_counter pair per statement) is in the totals.
+overhead (a perf_counter pair per statement) is in the totals. It also prints the CPU
+seconds of the sweep's own process and of its PostgreSQL backend (from /proc: the database
+must be local): on a machine shared with other work, the wall time grows with the load
+but the CPU the sweep needs does not, so before/after compare best on that line.
 """
 
 import argparse
@@ -85,6 +88,22 @@ def main() -> None:
             statements[_kind(sql)].append(time.perf_counter() - started)
 
     imr.bulk._execute_binary = timed_binary
+    copy = getattr(imr.bulk, "rows_copy", None)
+    if copy is not None:  # COPY does not go through either cursor's execute
+
+        def timed_copy(*, table, columns, rows):
+            started = time.perf_counter()
+            try:
+                return copy(table=table, columns=columns, rows=rows)
+            finally:
+                statements[f"COPY {table}"].append(time.perf_counter() - started)
+
+        import notifications.services
+        import timelines.sweep
+
+        for module in (imr.bulk, timelines.sweep, notifications.services):
+            if hasattr(module, "rows_copy"):
+                module.rows_copy = timed_copy
     for run in range(args.runs):
         statements.clear()
         profile = None if args.no_profile else cProfile.Profile()
@@ -95,6 +114,10 @@ def main() -> None:
                 # here, so the figure holds the work a committing sweep does.
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend = cursor.fetchone()[0]
+            server_cpu, python_cpu = _cpu_seconds(backend), time.process_time()
             with connection.execute_wrapper(timed_django):
                 started = time.perf_counter()
                 if profile:
@@ -103,6 +126,8 @@ def main() -> None:
                 if profile:
                     profile.disable()
                 wall = time.perf_counter() - started
+            server_cpu = _cpu_seconds(backend) - server_cpu
+            python_cpu = time.process_time() - python_cpu
             transaction.set_rollback(True)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -116,6 +141,10 @@ def main() -> None:
             f"notifications {result.notifications}) [load {_load()}]"
         )
         print(f"  statements {in_sql:.3f} s, the rest (Python, driver) {wall - in_sql:.3f} s")
+        print(
+            f"  CPU: PostgreSQL backend {server_cpu:.3f} s + this process {python_cpu:.3f} s"
+            f" = {server_cpu + python_cpu:.3f} s (what a busy machine does not inflate)"
+        )
         for kind, times in sorted(statements.items(), key=lambda item: -sum(item[1])):
             print(f"  {len(times):4d} × {kind:60s} {sum(times):7.3f} s {sum(times) / wall:5.1%}")
         if profile:
@@ -139,6 +168,12 @@ def _kind(sql: str) -> str:
         if match:
             return " ".join(match.groups())
     return text[:60]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a local process (the database backend), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load() -> str:

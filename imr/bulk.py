@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models.lookups import In
 
 _CHUNK = 500  # rows per statement where arrays are not available
 
@@ -64,6 +65,53 @@ def rows_insert(
             if returning:
                 out += cursor.fetchall()
     return out
+
+
+def rows_copy(*, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Append rows to table by COPY on PostgreSQL (a plain INSERT elsewhere).
+
+    For rows whose ids are not needed back (clock events): no statement per chunk, no
+    arrays to unpack, and the server inserts them in multi-row batches. Values travel as
+    text (a value already a JSON text is stored as is in a jsonb column).
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            names = ", ".join(f'"{name}"' for name in columns)
+            marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
+                    [value for row in chunk for value in row],
+                )
+        return
+    import psycopg  # PostgreSQL only
+
+    connection.ensure_connection()
+    names = ", ".join(f'"{name}"' for name in columns)
+    with (
+        psycopg.Cursor(connection.connection) as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+class AnyOf(In):
+    """`field IN (values)` for thousands of values: on PostgreSQL one array parameter,
+    `field = ANY(%s)`, so neither Django nor the driver handles a placeholder per value.
+
+        queryset.filter(AnyOf(F("pk"), ids))
+    """
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [value for value in self.rhs if value is not None]
+        if not values:
+            raise EmptyResultSet
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 
 def column_set(*, table: str, column: str, kind: str, values: dict[int, object]) -> None:

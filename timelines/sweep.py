@@ -7,19 +7,18 @@ RETURNING against the (clock, level) unique constraint, so when two sweeps run a
 only the one whose insert wins sends the notification; the other skips.
 """
 
-import json
 import logging
 import time as monotonic_time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from imr.bulk import column_set, rows_insert, values_rows
+from imr.bulk import AnyOf, column_set, rows_copy, rows_insert, values_rows
 from notifications.services import (
     NotificationDraft,
     notifications_send_bulk,
@@ -28,8 +27,8 @@ from notifications.services import (
 )
 from timelines.calendar import business_calendar, calendar_coverage, plan_zone
 from timelines.models import AlertLevel, Clock, ClockAlert, ClockEvent, SweepRun
-from timelines.rules import OnPass, RuleKind, rule_for_clock
-from timelines.thresholds import clock_thresholds
+from timelines.rules import ClockRule, OnPass, RuleKind, rule_for_clock
+from timelines.thresholds import Threshold, rule_thresholds
 
 BATCH_SIZE = 2000
 logger = logging.getLogger(__name__)
@@ -69,7 +68,6 @@ def sweep(
     started_at = timezone.now()
     clock_start = monotonic_time.monotonic()
     now = now or started_at
-    zone = plan_zone()
     result = SweepResult(scope=str(scope), as_of=now.isoformat())
     cmo_ids = set(users_with_capability("imr.decide_cases").values_list("pk", flat=True))
     due = Clock.objects.alert_due(now)
@@ -79,32 +77,32 @@ def sweep(
     # then reads its rows by primary key. (A keyset scan per batch re-read the due range
     # of the index every time.) A clock stopped since is dropped by the batch's re-check.
     due_ids = list(due.order_by("pk").values_list("pk", flat=True))
-    link = _case_link()
+    texts = _AlertTexts(zone=plan_zone())
     for start in range(0, len(due_ids), batch_size):
+        ids = due_ids[start : start + batch_size]
         with transaction.atomic():
-            # Thousands of ids per read: bound on the server (values_rows), not quoted
-            # one by one in Python.
+            # Thousands of ids per read: one array parameter bound on the server (AnyOf,
+            # values_rows), not a placeholder per id quoted in Python.
             batch = [
                 dict(zip(_BATCH_FIELDS, row, strict=True))
                 for row in values_rows(
-                    due.filter(pk__in=due_ids[start : start + batch_size])
-                    .order_by("pk")
-                    .values_list(*_BATCH_FIELDS)
+                    due.filter(AnyOf(F("pk"), ids)).order_by("pk").values_list(*_BATCH_FIELDS)
                 )
             ]
+            if not batch:
+                continue
             # Owners by primary key: joined in the query above, PostgreSQL hashed all
             # cases, closed ones included, for every batch.
             owners = dict(
                 values_rows(
-                    Case.objects.filter(pk__in={row["case_id"] for row in batch}).values_list(
-                        "pk", "owner_id"
-                    )
+                    Case.objects.filter(
+                        AnyOf(F("pk"), sorted({row["case_id"] for row in batch}))
+                    ).values_list("pk", "owner_id")
                 )
             )
             for row in batch:
                 row["case__owner_id"] = owners[row["case_id"]]
-            if batch:
-                _sweep_batch(batch, now=now, zone=zone, cmo_ids=cmo_ids, result=result, link=link)
+            _sweep_batch(batch, now=now, cmo_ids=cmo_ids, result=result, texts=texts)
     result.seconds = round(monotonic_time.monotonic() - clock_start, 3)
     SweepRun.objects.create(
         scope=scope,
@@ -122,58 +120,109 @@ def sweep(
 _BATCH_FIELDS = ("pk", "case_id", "name", "review_type", "rule_kind", "rule_key", "due_at")
 
 
-def _case_link() -> Callable[[int], str]:
-    """case_path for many cases: reverse() once, then substitute the id."""
-    sample = case_path(987654321)
-    head, tail = sample.split("987654321")
-    return lambda case_id: f"{head}{case_id}{tail}"
+class _AlertTexts:
+    """Rule rows, thresholds and notification texts for one sweep, each computed once.
+
+    Thousands of clocks share a handful of rule rows and, in a mass breach, often their
+    due times: the per-clock work is then a dictionary lookup. Pure functions of their
+    keys (rule_for_clock, rule_thresholds, the text rules of _alert_text), so the rows a
+    sweep writes are the same as computing each clock afresh.
+    """
+
+    def __init__(self, *, zone) -> None:
+        self.zone = zone
+        self._rules: dict[tuple[str, str, str], ClockRule] = {}
+        self._thresholds: dict[tuple, list[Threshold]] = {}
+        self._texts: dict[tuple, str] = {}
+        sample = case_path(987654321)  # reverse() once, then substitute the id
+        self._link_head, self._link_tail = sample.split("987654321")
+
+    def rule(self, row: dict) -> ClockRule:
+        key = (row["rule_key"], row["name"], row["review_type"])
+        found = self._rules.get(key)
+        if found is None:
+            found = self._rules[key] = rule_for_clock(
+                rule_key=row["rule_key"], name=row["name"], review_type=row["review_type"]
+            )
+        return found
+
+    def thresholds(self, row: dict) -> list[Threshold]:
+        key = (row["rule_key"], row["name"], row["review_type"], row["rule_kind"], row["due_at"])
+        found = self._thresholds.get(key)
+        if found is None:
+            found = self._thresholds[key] = rule_thresholds(
+                row=self.rule(row), rule_kind=row["rule_kind"], due_at=row["due_at"], zone=self.zone
+            )
+        return found
+
+    def text(self, row: dict, *, level: str, severity: str) -> str:
+        key = (row["rule_key"], row["name"], row["review_type"], row["rule_kind"], row["due_at"])
+        key += (level, severity)
+        reason = self._texts.get(key)
+        if reason is None:
+            reason = self._texts[key] = _alert_reason(
+                row, label=self.rule(row).label, level=level, severity=severity, zone=self.zone
+            )
+        return f"Case {row['case_id']}: {reason}"
+
+    def link(self, case_id: int) -> str:
+        return f"{self._link_head}{case_id}{self._link_tail}"
 
 
 def _sweep_batch(
     batch: list[dict],
     *,
     now: datetime,
-    zone,
     cmo_ids: set[int],
     result: SweepResult,
-    link: Callable[[int], str],
+    texts: _AlertTexts,
 ) -> None:
-    ids = [row["pk"] for row in batch]
-    recorded = set(
-        values_rows(ClockAlert.objects.filter(clock_id__in=ids).values_list("clock_id", "level"))
-    )
     candidates: list[tuple[int, str, str, bool]] = []
-    next_at: dict[int, datetime | None] = {}
+    future: dict[int, list[Threshold]] = {}
     by_id = {row["pk"]: row for row in batch}
     for row in batch:
-        thresholds = clock_thresholds(
-            name=row["name"],
-            review_type=row["review_type"],
-            rule_kind=row["rule_kind"],
-            due_at=row["due_at"],
-            zone=zone,
-            rule_key=row["rule_key"],
+        thresholds = texts.thresholds(row)
+        # Sorted by time (warnings first, then the due time): those passed, then the rest.
+        split = next((i for i, t in enumerate(thresholds) if t.at > now), len(thresholds))
+        if split < len(thresholds):
+            future[row["pk"]] = thresholds[split:]
+        if split:
+            top = thresholds[split - 1].level
+            # A level already recorded is skipped by the insert's ON CONFLICT.
+            candidates += [
+                (row["pk"], t.level, t.severity, t.level == top) for t in thresholds[:split]
+            ]
+    # A future level may already be recorded (the due time moved later after it fired):
+    # it never fires again, so the next alert is the first future level not recorded.
+    # Only clocks with a future level need the read; in a mass breach there are none.
+    recorded = set(
+        values_rows(
+            ClockAlert.objects.filter(AnyOf(F("clock_id"), sorted(future))).values_list(
+                "clock_id", "level"
+            )
         )
-        passed = [t for t in thresholds if t.at <= now]
-        pending = [t.at for t in thresholds if t.at > now and (row["pk"], t.level) not in recorded]
-        next_at[row["pk"]] = min(pending) if pending else None
-        if not passed:
-            continue
-        top = passed[-1]
-        candidates += [
-            (row["pk"], t.level, t.severity, t.level == top.level)
-            for t in passed
-            if (row["pk"], t.level) not in recorded
-        ]
+        if future
+        else ()
+    )
+    next_at: dict[int, datetime | None] = {row["pk"]: None for row in batch}
+    for clock_id, thresholds in future.items():
+        next_at[clock_id] = next(
+            (t.at for t in thresholds if (clock_id, t.level) not in recorded), None
+        )
     inserted = _alerts_insert(candidates, now=now)
     result.examined += len(batch)
     notified_clocks: set[int] = set()
     events, drafts = [], []
+    now_text = now.isoformat()
     for clock_id, level, severity, notified in inserted:
         row = by_id[clock_id]
         kind = ClockEvent.Kind.BREACHED if severity == OnPass.BREACH else ClockEvent.Kind.WARNED
-        data = {"level": level, "notified": notified, "due_at": row["due_at"].isoformat()}
-        events.append((clock_id, str(kind), json.dumps(data)))
+        # The event's data as json.dumps wrote it ({"level", "notified", "due_at"}).
+        data = (
+            f'{{"level": "{level}", "notified": {"true" if notified else "false"}, '
+            f'"due_at": "{row["due_at"].isoformat()}"}}'
+        )
+        events.append((clock_id, str(kind), now_text, data))
         if not notified:
             continue
         notified_clocks.add(clock_id)
@@ -183,27 +232,22 @@ def _sweep_batch(
         else:
             result.warned += 1
             recipients = {row["case__owner_id"]}
-        text = _alert_text(row, level=level, severity=severity, zone=zone)
+        text = texts.text(row, level=level, severity=severity)
+        link = texts.link(row["case_id"])
         drafts += [
             NotificationDraft(
                 recipient_id=user_id,
                 kind=f"clock_{severity}",
                 text=text,
-                link=link(row["case_id"]),
+                link=link,
                 case_id=row["case_id"],
             )
             for user_id in sorted(recipients)
         ]
     result.skipped += len(batch) - len(notified_clocks)
-    rows_insert(
-        table=ClockEvent._meta.db_table,
-        columns=[
-            ("clock_id", "bigint"),
-            ("kind", "text"),
-            ("data", "jsonb"),
-        ],
-        same=[("at", "timestamptz", now)],
-        rows=events,
+    # History, no ids needed back: COPY.
+    rows_copy(
+        table=ClockEvent._meta.db_table, columns=("clock_id", "kind", "at", "data"), rows=events
     )
     result.notifications += len(notifications_send_bulk(drafts=drafts))
     column_set(
@@ -214,7 +258,8 @@ def _sweep_batch(
 def _alerts_insert(
     candidates: list[tuple[int, str, str, bool]], *, now: datetime
 ) -> list[tuple[int, str, str, bool]]:
-    """Insert alerts, skipping those another sweep recorded; return the rows this one wrote."""
+    """Insert alerts, skipping those recorded before or by another sweep; return the rows
+    this one wrote."""
     rows = rows_insert(
         table=ClockAlert._meta.db_table,
         columns=[
@@ -232,20 +277,17 @@ def _alerts_insert(
     return [(c, lv, sv, bool(n)) for c, lv, sv, n in rows]
 
 
-def _alert_text(row: dict, *, level: str, severity: str, zone) -> str:
-    """A short reason without PHI: case number, clock, due time."""
-    label = rule_for_clock(
-        rule_key=row["rule_key"], name=row["name"], review_type=row["review_type"]
-    ).label
+def _alert_reason(row: dict, *, label: str, level: str, severity: str, zone) -> str:
+    """A short reason without PHI (after "Case N: "): the clock and its due time."""
     due = row["due_at"].astimezone(zone)
     due_text = f"{due:%a %b %d %H:%M %Z}"
     if level == AlertLevel.DUE_PASSED:
         what = "breached" if severity == OnPass.BREACH else "overdue (warning)"
-        return f"Case {row['case_id']}: {label} {what}; it was due {due_text}."
+        return f"{label} {what}; it was due {due_text}."
     if row["rule_kind"] == RuleKind.ELAPSED_HOURS:
         hours = level.removesuffix("h_left")
-        return f"Case {row['case_id']}: {label} due in {hours} hours, at {due_text}."
-    return f"Case {row['case_id']}: {label} is due today, by {due_text}."
+        return f"{label} due in {hours} hours, at {due_text}."
+    return f"{label} is due today, by {due_text}."
 
 
 def calendar_warning_send(*, now: datetime | None = None) -> int:
