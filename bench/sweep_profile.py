@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumtime")
     parser.add_argument("--no-profile", action="store_true", help="Statement timing only.")
     parser.add_argument(
         "--deferred",
@@ -150,7 +151,7 @@ def main() -> None:
         if profile:
             out = io.StringIO()
             stats = pstats.Stats(profile, stream=out)
-            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats(args.sort).print_stats(args.top)
             print("\n".join(out.getvalue().splitlines()[4:]))
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from imr.roles import Role
 from notifications.models import Notification
@@ -390,3 +391,23 @@ EXPECTED_CLOCKS = [
     ("warned", "authorization_decision", "running", "2026-03-16T07:00:00+00:00"),
     ("warned", "imro_determination", "running", None),
 ]
+
+
+@pytest.mark.django_db
+def test_the_portable_statements_write_the_same_rows(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """The plain-SQL path (the embedded SQLite of a development machine), run here on
+    PostgreSQL by hiding the vendor: the same rows as the COPY and staging path."""
+    cases = _constructed_clocks(django_capture_on_commit_callbacks)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep(now=NOW, batch_size=3)
+    monkeypatch.undo()
+    assert _counts(result) == EXPECTED_COUNTS
+    assert _rows(cases) == (
+        EXPECTED_ALERTS,
+        EXPECTED_EVENTS,
+        EXPECTED_NOTIFICATIONS,
+        EXPECTED_CLOCKS,
+    )
