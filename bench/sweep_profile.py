@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--slow", type=float, default=0, help="Print statements over N s.")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumtime")
     parser.add_argument("--no-profile", action="store_true", help="Statement timing only.")
     parser.add_argument(
@@ -77,7 +78,12 @@ def main() -> None:
         try:
             return execute(sql, params, many, context)
         finally:
-            statements[_kind(sql)].append(time.perf_counter() - started)
+            _note(sql, time.perf_counter() - started)
+
+    def _note(sql, seconds):
+        statements[_kind(sql)].append(seconds)
+        if args.slow and seconds > args.slow:
+            print(f"  slow: {seconds:.3f} s {' '.join(sql.split())[:300]}")
 
     binary = imr.bulk._execute_binary
 
@@ -86,7 +92,7 @@ def main() -> None:
         try:
             return binary(sql, params)
         finally:
-            statements[_kind(sql)].append(time.perf_counter() - started)
+            _note(sql, time.perf_counter() - started)
 
     imr.bulk._execute_binary = timed_binary
     copy = getattr(imr.bulk, "rows_copy", None)
