@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--slow", type=float, default=0, help="Print statements over N s.")
+    parser.add_argument("--batch-size", type=int, help="sweep(batch_size=…), default BATCH_SIZE")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumtime")
     parser.add_argument("--no-profile", action="store_true", help="Statement timing only.")
     parser.add_argument(
@@ -129,7 +130,9 @@ def main() -> None:
                 started = time.perf_counter()
                 if profile:
                     profile.enable()
-                result = sweep(now=now)
+                result = sweep(
+                    now=now, **({"batch_size": args.batch_size} if args.batch_size else {})
+                )
                 if profile:
                     profile.disable()
                 wall = time.perf_counter() - started

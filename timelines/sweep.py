@@ -33,7 +33,10 @@ from timelines.models import AlertLevel, Clock, ClockAlert, ClockEvent, ClockSta
 from timelines.rules import ClockRule, OnPass, RuleKind, rule_for_clock
 from timelines.thresholds import Threshold, rule_thresholds
 
-BATCH_SIZE = 2000
+# Clocks per transaction. Each batch costs a few statements and staging tables whatever
+# its size; 5,000 took about 12 % less CPU than 2,000 for 20,000 due clocks (10,000 no
+# less again) and holds those clocks' rows for well under a second.
+BATCH_SIZE = 5000
 logger = logging.getLogger(__name__)
 
 
