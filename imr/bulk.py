@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.lookups import In
 
 _CHUNK = 500  # rows per statement where arrays are not available
@@ -48,16 +48,17 @@ def rows_insert(
     out: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            stage = rows_stage(columns, rows)
-            values = ", ".join(
-                [f's."{name}"' for name, _ in columns] + [f"%s::{kind}" for _, kind, _ in same]
-            )
-            cursor.execute(
-                f"INSERT INTO {table} ({all_names}) SELECT {values} "  # noqa: S608
-                f"FROM {stage} AS s ORDER BY s.n{tail}",
-                [value for _, _, value in same],
-            )
-            return cursor.fetchall() if returning else []
+            with transaction.atomic(savepoint=False):  # the staging table lives until commit
+                stage = rows_stage(columns, rows)
+                values = ", ".join(
+                    [f's."{name}"' for name, _ in columns] + [f"%s::{kind}" for _, kind, _ in same]
+                )
+                cursor.execute(
+                    f"INSERT INTO {table} ({all_names}) SELECT {values} "  # noqa: S608
+                    f"FROM {stage} AS s ORDER BY s.n{tail}",
+                    [value for _, _, value in same],
+                )
+                return cursor.fetchall() if returning else []
         row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
@@ -125,11 +126,12 @@ def column_set(*, table: str, column: str, kind: str, values: dict[int, object])
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            stage = rows_stage([("id", "bigint"), ("value", kind)], values.items())
-            cursor.execute(
-                f"UPDATE {table} AS t SET {column} = s.value "  # noqa: S608
-                f"FROM {stage} AS s WHERE t.id = s.id"
-            )
+            with transaction.atomic(savepoint=False):  # the staging table lives until commit
+                stage = rows_stage([("id", "bigint"), ("value", kind)], values.items())
+                cursor.execute(
+                    f"UPDATE {table} AS t SET {column} = s.value "  # noqa: S608
+                    f"FROM {stage} AS s WHERE t.id = s.id"
+                )
             return
         # NULLs apart: a CASE whose every branch is NULL has no type to assign.
         nulls = [pk for pk, value in values.items() if value is None]
@@ -190,6 +192,8 @@ def rows_stage(columns: Sequence[tuple[str, str]], rows: Iterable[tuple]) -> str
     rows came in. PostgreSQL only; columns are (name, PostgreSQL type) pairs."""
     import psycopg  # PostgreSQL only
 
+    if not connection.in_atomic_block:
+        raise RuntimeError("rows_stage needs a transaction: its table is dropped at commit")
     name = f"bulk_stage_{next(_stages)}"
     definition = ", ".join([*(f'"{column}" {kind}' for column, kind in columns), "n integer"])
     names = ", ".join([*(f'"{column}"' for column, _ in columns), "n"])

@@ -114,3 +114,24 @@ def test_column_set_sets_each_row_its_value_and_none(coordinator, monkeypatch, v
     monkeypatch.undo()
     stored = dict(Notification.objects.filter(pk__in=ids).values_list("pk", "read_at"))
     assert stored == {ids[0]: None, ids[1]: later, ids[2]: moment}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_staged_writes_work_outside_a_transaction():
+    """Autocommit (a transactional test, a task): the staging table, dropped at commit,
+    still lives until the statement that reads it has run."""
+    user = get_user_model().objects.create_user(username="solo")
+    ids = notifications_send_bulk(
+        drafts=[NotificationDraft(recipient_id=user.pk, kind="k", text=str(n)) for n in range(2)]
+    )
+    later = timezone.now()
+    column_set(
+        table=Notification._meta.db_table,
+        column="read_at",
+        kind="timestamptz",
+        values=dict.fromkeys(ids, later),
+    )
+    assert list(Notification.objects.order_by("pk").values_list("text", "read_at")) == [
+        ("0", later),
+        ("1", later),
+    ]
