@@ -184,7 +184,7 @@ class _AlertTexts:
 
     Thousands of clocks share a handful of rule rows and, in a mass breach, often their
     due times: the per-clock work is then a dictionary lookup. Pure functions of their
-    keys (rule_for_clock, rule_thresholds, the text rules of _alert_text), so the rows a
+    keys (rule_for_clock, rule_thresholds, _alert_reason), so the rows a
     sweep writes are the same as computing each clock afresh.
     """
 
