@@ -49,6 +49,9 @@ def reset() -> None:
     for model in (Notification, ClockAlert, ClockEvent, Clock.history.model, Clock, SweepRun):
         model.objects.all().delete()
     with connection.cursor() as cursor:
+        # The case event log refuses TRUNCATE unless the session says so (as the test
+        # settings do): this scratch database's cases are the bench's own.
+        cursor.execute("SET imr.audit_truncate_allowed = on")
         cursor.execute("TRUNCATE cases_case, cases_historicalcase CASCADE")
 
 

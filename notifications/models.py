@@ -23,8 +23,16 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=30)
+    # No index: nothing reads notifications by case (the page links to the case, not
+    # back), and each of the sweep's tens of thousands of rows would pay an entry in it.
+    # Cases are never deleted, so the PROTECT check never runs.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     text = models.CharField(max_length=500)
     link = models.CharField(max_length=300, blank=True, help_text="A path on this site.")

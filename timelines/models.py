@@ -88,10 +88,12 @@ class Clock(models.Model):
             ),
         ]
         indexes = [
+            # The sweep's selection (next_alert_at <= now). A clock with nothing pending
+            # (None) is left out, so a sweep that clears it writes no entry here.
             models.Index(
                 fields=["next_alert_at"],
                 name="clock_running_alert_idx",
-                condition=models.Q(status="running"),
+                condition=models.Q(status="running", next_alert_at__isnull=False),
             ),
             # With the name, the work queue's summary of running clocks per case (nearest,
             # nearest file clock, nearest other) reads this index alone, in case order.
@@ -123,17 +125,35 @@ class ClockEvent(models.Model):
         WARNED = "warned", "Warned"
         BREACHED = "breached", "Breached"
 
-    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="events")
+    # Indexed by (clock, at) below, which serves every read by clock: a second index on
+    # the clock alone would only cost the sweep one more entry per event.
+    clock = models.ForeignKey(
+        Clock, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
+    # Nothing reads events by actor; the partial index below serves the PROTECT check when
+    # a user is deleted, without an entry for each of the sweep's events (actor None).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["clock", "at"])]
+        indexes = [
+            models.Index(fields=["clock", "at"]),
+            models.Index(
+                fields=["actor"],
+                name="clockevent_actor_idx",
+                condition=models.Q(actor__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.clock_id}"
@@ -154,7 +174,10 @@ class ClockAlert(models.Model):
     most severe level is sent.
     """
 
-    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="alerts")
+    # The unique (clock, level) index serves every read by clock; no second one.
+    clock = models.ForeignKey(
+        Clock, on_delete=models.PROTECT, related_name="alerts", db_index=False
+    )
     level = models.CharField(max_length=12, choices=AlertLevel.choices)
     severity = models.CharField(max_length=10, choices=[(k.value, k.value) for k in OnPass])
     notified = models.BooleanField(default=True)

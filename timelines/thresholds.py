@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from timelines.deadlines import warning_times
 from timelines.models import AlertLevel, Clock
-from timelines.rules import OnPass, RuleKind, rule_for_clock
+from timelines.rules import ClockRule, OnPass, RuleKind, rule_for_clock
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,14 @@ def clock_thresholds(
     """Warnings first, then the due time itself; severity of passing due per the rule row
     the clock was computed with."""
     row = rule_for_clock(rule_key=rule_key, name=name, review_type=review_type)
+    return rule_thresholds(row=row, rule_kind=rule_kind, due_at=due_at, zone=zone)
+
+
+def rule_thresholds(
+    *, row: ClockRule, rule_kind: str, due_at: datetime, zone: ZoneInfo
+) -> list[Threshold]:
+    """clock_thresholds for a clock whose rule row is already known (the sweep looks each
+    row up once, not once per clock)."""
     warnings = warning_times(
         due=due_at,
         kind=RuleKind(rule_kind),
