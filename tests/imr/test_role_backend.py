@@ -5,11 +5,14 @@ or of the account takes effect on the very next request."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from imr.accounts.backend import RoleBackend, group_names, unread_notifications
 from imr.roles import Role
 from notifications.models import Notification
 from tests.support.personas import client_for
@@ -106,3 +109,48 @@ def test_after_a_post_the_bell_is_counted_again(coordinator):
     assert 'aria-label="Notifications: 1 unread"' in page.content.decode()
     counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT")]
     assert any("notifications_notification" in sql for sql in counts), counts
+
+
+def test_the_read_gives_what_djangos_own_reads_give(cmo, quac_member):
+    cmo.groups.add(Group.objects.get(name=str(Role.QUAC)))
+    cmo.user_permissions.add(Permission.objects.get(codename="receive_digest"))
+    Notification.objects.create(recipient=cmo, kind="review_received", text="Case 1.")
+    Notification.objects.create(recipient=quac_member, kind="review_received", text="Case 2.")
+    for user in (cmo, quac_member):
+        theirs = ModelBackend().get_user(user.pk)
+        expected = (
+            theirs.get_all_permissions(),
+            theirs.get_group_permissions(),
+            theirs.get_user_permissions(),
+            sorted(theirs.groups.values_list("name", flat=True)),
+        )
+        ours = RoleBackend().get_user(str(user.pk))  # the session keeps the id as text
+        with CaptureQueriesContext(connection) as captured:
+            got = (
+                ours.get_all_permissions(),
+                ours.get_group_permissions(),
+                ours.get_user_permissions(),
+                group_names(ours),
+            )
+            unread = unread_notifications(ours, read_now=False)
+        assert got == expected
+        assert unread == 1
+        assert len(captured) == 0  # all of it came with the user
+        assert (ours.pk, ours.username, ours.password) == (
+            theirs.pk,
+            theirs.username,
+            theirs.password,
+        )
+    assert "imr.view_phi" in RoleBackend().get_user(cmo.pk).get_all_permissions()
+
+
+def test_an_unknown_or_malformed_id_is_no_user(coordinator):
+    assert RoleBackend().get_user(coordinator.pk + 1000) is None
+    assert RoleBackend().get_user("not a number") is None
+
+
+def test_a_superuser_keeps_every_permission(db):
+    boss = get_user_model().objects.create_superuser("boss", "boss@example.invalid", "x" * 20)
+    user = RoleBackend().get_user(boss.pk)
+    assert user.has_perm("imr.decide_cases")
+    assert user.get_all_permissions() == ModelBackend().get_user(boss.pk).get_all_permissions()
