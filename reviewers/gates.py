@@ -43,7 +43,8 @@ def current_assignment(case: Case, *, with_attestation: bool = False) -> Assignm
         .first()
     )
     if assignment is not None:
-        assignment.attestation = assignment.attested
+        # No attestation row: the join sets no attribute at all (and reads nothing more).
+        assignment.attestation = getattr(assignment, "attested", None)
     return assignment
 
 

@@ -102,3 +102,14 @@ def test_a_case_with_no_audited_change_shows_none(coordinator, specialist_a):
     assert "Audited date changes" not in html
     assert _panel_kinds(html) == ["reviewer_assigned", "conflict_attested", "case_submitted"]
     assert "Not yet attested" not in html and "No conflict" in html
+
+
+@pytest.mark.django_db
+def test_a_reviewer_assigned_but_not_yet_attested_shows_so(coordinator, specialist_a):
+    case = make_case(owner=coordinator)
+    services.assignment_create(case=case, specialist=specialist_a, actor=coordinator)
+    response = client_for(coordinator).get(f"/cases/{case.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Not yet attested" in html
+    assert "conflict-of-interest attestation" in html  # the next step named in the header
