@@ -36,6 +36,9 @@ class NonPersonActor(StrEnum):
 
 # Shown only for a clock event recorded without a person before actors were named.
 SYSTEM_ACTOR = "IMR Desk (automatic)"
+# The event written with every AuditedDateChange row (received_at_plan_change): the case
+# page reads the changes only when its event log holds one.
+AUDITED_DATE_CHANGED = "audited_date_changed"
 GENESIS = "0" * 64
 # pg_advisory_xact_lock(class, case id): one writer of a case's chain at a time.
 _CHAIN_LOCK_CLASS = 0x1C5E

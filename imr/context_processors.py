@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from imr.accounts.backend import group_names
 from imr.roles import perm
 
 # (label, url name, the permission that shows it). Each role sees only what it may use.
@@ -18,7 +19,7 @@ _NAV = [
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "user_group_names": []}
     items = [
         {"label": label, "url": reverse(name)}
         for label, name, codename in _NAV
@@ -26,4 +27,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if user.is_staff:
         items.append({"label": "Administration", "url": reverse("admin:index")})
-    return {"nav_items": items}
+    return {"nav_items": items, "user_group_names": group_names(user)}

@@ -2,12 +2,15 @@
 
 from django.http import HttpRequest
 
-from notifications.models import Notification
+from imr.accounts.backend import unread_notifications
 
 
 def notification_bell(request: HttpRequest) -> dict[str, object]:
-    """One COUNT per page, served by the partial index on unread rows."""
+    """The count read with the user (imr.accounts.backend, no query of its own) on a GET;
+    after a POST, which may have read or written notifications, one COUNT by the partial
+    index on unread rows."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"notifications_unread": Notification.objects.for_user(user).unread().count()}
+    read_now = request.method not in ("GET", "HEAD")
+    return {"notifications_unread": unread_notifications(user, read_now=read_now)}

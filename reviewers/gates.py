@@ -6,6 +6,7 @@ calls it to show what still stands between the case and submission.
 
 from datetime import date
 
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from cases.checklist import referral_file_missing
@@ -18,18 +19,33 @@ from reviewers.delivery import Deliverer
 from reviewers.models import Assignment, ConflictAttestation, Submission
 
 
-def current_assignment(case: Case) -> Assignment | None:
-    return (
-        Assignment.objects.select_related(
-            "specialist__imro",
-            "specialist__specialty",
-            "specialist__subspecialty",
-            "imro",
-            "assigned_by",
+def current_assignment(case: Case, *, with_attestation: bool = False) -> Assignment | None:
+    """The case's current assignment; `with_attestation`: with `attestation`, the assigned
+    reviewer's conflict attestation on this case (or None), joined in the same read (one
+    row at most: one attestation per case and reviewer)."""
+    assignments = Assignment.objects.select_related(
+        "specialist__imro",
+        "specialist__specialty",
+        "specialist__subspecialty",
+        "imro",
+        "assigned_by",
+    ).filter(case=case, ended_at=None)
+    if not with_attestation:
+        return assignments.first()
+    assignment = (
+        assignments.annotate(
+            attested=FilteredRelation(
+                "specialist__attestations",
+                condition=Q(specialist__attestations__case=F("case")),
+            )
         )
-        .filter(case=case, ended_at=None)
+        .select_related("attested__attested_by")
         .first()
     )
+    if assignment is not None:
+        # No attestation row: the join sets no attribute at all (and reads nothing more).
+        assignment.attestation = getattr(assignment, "attested", None)
+    return assignment
 
 
 def submission_problems(

@@ -155,7 +155,9 @@ class ReviewerPanel:
         return [r for r in self.information_requests if r.is_open]
 
 
-_PORTAL_EVENT_KINDS = [kind.value for kind in ReviewerEvent if kind != ReviewerEvent.CONTACT_LOGGED]
+_PORTAL_EVENT_KINDS = frozenset(
+    kind.value for kind in ReviewerEvent if kind != ReviewerEvent.CONTACT_LOGGED
+)
 
 
 _UNREAD = object()  # an argument the caller did not load: read it here
@@ -167,6 +169,7 @@ def reviewer_panel_for_case(
     on: date | None = None,
     review: Review | object | None = _UNREAD,
     information_requests: list[InformationRequest] | None = None,
+    events: list[CaseEvent] | None = None,
 ) -> ReviewerPanel:
     """Everything the staff case page shows about the reviewer and the IMRO loop.
 
@@ -176,7 +179,8 @@ def reviewer_panel_for_case(
     opens are past both, and the registry is the panel's dearest part.
 
     The case page passes the review and information requests it loaded once for all its
-    panels (and the case with its submission joined); otherwise they are read here.
+    panels (and the case with its submission joined), and `events`, every event of the
+    case when it read them all, for the portal activity; otherwise they are read here.
     """
     on = on or timezone.localdate()
     can_assign = case.is_editable
@@ -187,7 +191,7 @@ def reviewer_panel_for_case(
         rows = registry_rows(on=on)
         specialty = specialty_for_case(case)
     suggested = {s.specialist.pk for s in suggestions}
-    assignment = current_assignment(case)
+    assignment = current_assignment(case, with_attestation=True)
     submission = getattr(case, "submission", None)  # no row: RelatedObjectDoesNotExist
     contacts = list(ContactLogEntry.objects.filter(case=case).select_related("by"))
     return ReviewerPanel(
@@ -201,17 +205,11 @@ def reviewer_panel_for_case(
         ],
         ineligible=[r for r in rows if not r.eligible],
         assignment=assignment,
-        attestation=(
-            ConflictAttestation.objects.filter(case=case, specialist=assignment.specialist)
-            .select_related("attested_by")
-            .first()
-            if assignment
-            else None
-        ),
+        attestation=assignment.attestation if assignment else None,
         submission=submission,
         submit_problems=submission_problems(case, on=on) if submission is None else [],
         contacts=contacts,
-        timeline=_timeline(case, contacts),
+        timeline=_timeline(case, contacts, events=events, submitted=submission is not None),
         information_requests=(
             information_requests
             if information_requests is not None
@@ -235,8 +233,18 @@ def _who(user: AbstractBaseUser | None) -> str:
     return "system" if user is None else actor_display(user)
 
 
-def _timeline(case: Case, contacts: list[ContactLogEntry]) -> list[TimelineItem]:
-    """The contact log and the portal's events, oldest first (R-TRK-2)."""
+def _timeline(
+    case: Case,
+    contacts: list[ContactLogEntry],
+    *,
+    events: list[CaseEvent] | None = None,
+    submitted: bool = True,
+) -> list[TimelineItem]:
+    """The contact log and the portal's events, oldest first (R-TRK-2).
+
+    `events`: all the case's events, when the caller read them; `submitted` False when
+    the case has no submission, so no packet to download yet (nothing is read for it).
+    """
     items = [
         TimelineItem(
             at=entry.at,
@@ -247,14 +255,24 @@ def _timeline(case: Case, contacts: list[ContactLogEntry]) -> list[TimelineItem]
         )
         for entry in contacts
     ]
-    events = CaseEvent.objects.filter(case=case, kind__in=_PORTAL_EVENT_KINDS)
+    if events is None:
+        portal = list(CaseEvent.objects.filter(case=case, kind__in=_PORTAL_EVENT_KINDS))
+    else:
+        portal = sorted(
+            (e for e in events if e.kind in _PORTAL_EVENT_KINDS), key=lambda e: (e.at, e.pk)
+        )
     items += [
         TimelineItem(at=e.at, kind=e.kind, title=e.summary, detail="", by=e.actor_name)
-        for e in events
+        for e in portal
     ]
-    downloads = AccessLog.objects.filter(
-        case=case, action=AccessLog.Action.DOWNLOAD_PACKET, user__specialist__isnull=False
-    ).select_related("user")
+    # The reviewer downloads the packet in the portal only once the file is submitted.
+    downloads = (
+        AccessLog.objects.filter(
+            case=case, action=AccessLog.Action.DOWNLOAD_PACKET, user__specialist__isnull=False
+        ).select_related("user")
+        if submitted
+        else []
+    )
     items += [
         TimelineItem(
             at=log.at,

@@ -129,7 +129,9 @@ def extension_offer(
 
     `clocks`: the case's clocks when the caller read them (the case page): a case with no
     IMRO clock has no decision to show, and one whose IMRO clock is not running unextended
-    before its due time has no open offer, so those reads are skipped.
+    before its due time has no open offer, so those reads are skipped; read by
+    clocks_for_case, they also say whether a decision was recorded (`extension_decided`),
+    so a case without one reads nothing more.
     """
     now = now or timezone.now()
     zone = plan_zone()
@@ -140,6 +142,8 @@ def extension_offer(
         c.status == ClockStatus.RUNNING and not c.extended and c.due_at > now for c in imro
     )
     clock = extension_open(case, now=now) if could_open else None
+    if clock is None and clocks is not None and _no_decision_among(imro):
+        return None
     if clock is not None:
         appeal = (
             Clock.objects.filter(case=case, name="appeal_resolution")
@@ -167,6 +171,12 @@ def extension_offer(
         decided_local=decided.at.astimezone(zone),
         decided_by=actor_display(decided.actor) if decided.actor else SYSTEM_ACTOR,
     )
+
+
+def _no_decision_among(clocks: list[Clock]) -> bool:
+    """True when clocks_for_case found no extend or decline event on any of these clocks;
+    False when it did, or when the clocks were read some other way (then ask)."""
+    return all(getattr(c, "extension_decided", None) is False for c in clocks)
 
 
 def extension_offers(
@@ -207,8 +217,12 @@ def clocks_for_case(case: Case, *, now: datetime | None = None) -> list[ClockVie
     """The case's clocks, running first by due time, then stopped ones (R-DL-9)."""
     now = now or timezone.now()
     calendar = business_calendar()
+    # Whether the extension was decided rides on the same read (extension_offer).
+    decided = ClockEvent.objects.filter(
+        clock=OuterRef("pk"), kind__in=[ClockEvent.Kind.EXTENDED, ClockEvent.Kind.DECLINED]
+    )
     clocks = sorted(
-        Clock.objects.filter(case=case),
+        Clock.objects.filter(case=case).annotate(extension_decided=Exists(decided)),
         key=lambda c: (not c.is_running, c.due_at, c.pk),
     )
     return [_clock_view(clock, now=now, calendar=calendar) for clock in clocks]

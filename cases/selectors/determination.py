@@ -108,6 +108,9 @@ def decision_panel_for_case(
     """
     if review is _UNREAD:
         review = Review.objects.filter(case=case).first()
+    if review is None:
+        # Not shown, and nothing to show: a determination is recorded on the review.
+        return DecisionPanel(case=case, review=None, draft=None, current=None, history=[])
     determinations = list(
         Determination.objects.filter(case=case).select_related("signed_by", "created_by")
     )
@@ -121,10 +124,11 @@ def decision_panel_for_case(
         current=current,
         history=signed,
     )
-    if review is None:
-        return panel
-    letters = list(
-        Letter.objects.filter(case=case).select_related("sent_by", "mailed_by", "template")
+    # A letter follows a signed determination.
+    letters = (
+        list(Letter.objects.filter(case=case).select_related("sent_by", "mailed_by", "template"))
+        if signed
+        else []
     )
     for party, label in Party.choices:
         sent = next(
@@ -161,7 +165,9 @@ def decision_panel_for_case(
             open_requests=panel.open_requests,
             oral_notice_recorded=bool(panel.oral_notices),
         )
-    panel.bundles = list(TarBundle.objects.filter(case=case).select_related("built_by"))
+    # The TAR bundle is built once the case is resolved (cases.services.closure).
+    if case.status in (Status.RESOLVED, Status.CLOSED):
+        panel.bundles = list(TarBundle.objects.filter(case=case).select_related("built_by"))
     panel.attachment = _one_to_one(case, "tar_attachment")
     if case.status == Status.RESOLVED:
         panel.close_problems = close_problems(

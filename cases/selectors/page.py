@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cases.checklist import referral_file_checklist
 from cases.eligibility import approval_problems, eligibility_problems
+from cases.events import AUDITED_DATE_CHANGED
 from cases.models import AuditedDateChange, Case, CaseEvent, Document, OralNotice, Status
 from cases.selectors.determination import decision_panel_for_case
 from cases.selectors.documents import case_documents_context
@@ -55,16 +56,31 @@ def case_detail_context(case: Case) -> dict:
     if "documents" not in getattr(case, "_prefetched_objects_cache", {}):
         case = case_page_cases().get(pk=case.pk)
     checklist = referral_file_checklist(case)
-    events = CaseEvent.objects.filter(case=case).order_by("-at", "-pk")
+    # One read of the history; when it holds every event (nearly every case), the other
+    # panels take what they need from it instead of reading the log again.
+    events = list(CaseEvent.objects.filter(case=case).order_by("-at", "-pk")[: HISTORY_SHOWN + 1])
+    every_event = events if len(events) <= HISTORY_SHOWN else None
     return {
         "case": case,
         "checklist": checklist,
         "checklist_done": sum(1 for item in checklist if item.present),
         "eligibility_problems": eligibility_problems(case),
         "approval_problems": approval_problems(case),
-        "events": events[:200],
-        "audited_changes": AuditedDateChange.objects.filter(case=case).select_related("changed_by"),
+        "events": events[:HISTORY_SHOWN],
+        "every_event": every_event,
+        "audited_changes": _audited_changes(case, every_event),
     }
+
+
+HISTORY_SHOWN = 200  # the newest events in the history column
+
+
+def _audited_changes(case: Case, every_event: list[CaseEvent] | None) -> list[AuditedDateChange]:
+    """The case's audited-date changes (R-TRK-9); none to read when the complete event log
+    has no change (received_at_plan_change writes both in one transaction)."""
+    if every_event is not None and not any(e.kind == AUDITED_DATE_CHANGED for e in every_event):
+        return []
+    return list(AuditedDateChange.objects.filter(case=case).select_related("changed_by"))
 
 
 @dataclass(frozen=True)
@@ -118,10 +134,15 @@ def case_page(case: Case, user: AbstractBaseUser) -> dict:
     context["can_decide"] = user.has_perm(perm("decide_cases"))
     # One review and one list of information requests for both panels that show them.
     review = getattr(case, "review", None)  # joined above; no row: RelatedObjectDoesNotExist
-    requests = list(
-        InformationRequest.objects.filter(case=case).select_related("asked_by", "answered_by")
+    # The reviewer asks only once the file is submitted (information_request_ask).
+    requests = (
+        list(InformationRequest.objects.filter(case=case).select_related("asked_by", "answered_by"))
+        if getattr(case, "submission", None) is not None
+        else []
     )
-    context["panel"] = reviewer_panel_for_case(case, review=review, information_requests=requests)
+    context["panel"] = reviewer_panel_for_case(
+        case, review=review, information_requests=requests, events=context["every_event"]
+    )
     context["decision"] = decision_panel_for_case(
         case, review=review, information_requests=requests
     )

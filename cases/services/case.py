@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases import workflow
 from cases.codes import diagnosis_code_lookup, procedure_code_parse
-from cases.events import case_event_add
+from cases.events import AUDITED_DATE_CHANGED, case_event_add
 from cases.models import (
     AuditedDateChange,
     Case,
@@ -410,7 +410,7 @@ def received_at_plan_change(
     )
     case_event_add(
         case=case,
-        kind="audited_date_changed",
+        kind=AUDITED_DATE_CHANGED,
         summary=f"Receipt at the plan changed. Reason: {reason.strip()}",
         actor=actor,
         data={
