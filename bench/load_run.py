@@ -36,6 +36,7 @@ import csv
 import os
 import resource
 import sys
+import threading
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -188,6 +189,38 @@ def cpu_snapshot(server_pid: int) -> dict[str, float]:
     }
 
 
+class CpuSampler:
+    """cpu_snapshot() every 2 s in a thread, with the epoch time of each, so the CPU of
+    the steady state (after the last sign-in) can be told from the ramp's."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.samples: list[tuple[float, dict[str, float]]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.done.wait(2.0):
+            self.samples.append((time.time(), cpu_snapshot(self.server_pid)))
+
+    def __enter__(self) -> "CpuSampler":
+        self.samples.append((time.time(), cpu_snapshot(self.server_pid)))
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.done.set()
+        self.thread.join()
+        self.samples.append((time.time(), cpu_snapshot(self.server_pid)))
+
+    def between(self, start: float, end: float) -> tuple[float, dict, float, dict]:
+        """The first and last samples inside [start, end], with their epoch times."""
+        inside = [(at, snapshot) for at, snapshot in self.samples if start <= at <= end]
+        if len(inside) < 2:
+            inside = [self.samples[0], self.samples[-1]]
+        return (*inside[0], *inside[-1])
+
+
 def cpu_report(before: dict[str, float], after: dict[str, float]) -> None:
     """Cores each part used over the run (locust: the load generator, reaped on exit)."""
     wall = after["wall"] - before["wall"]
@@ -258,7 +291,9 @@ def offered(
     return bound, ceiling
 
 
-def report(prefix: Path, seconds: float, users: int, low: float, high: float) -> bool:
+def report(
+    prefix: Path, users: int, low: float, high: float, cpu: "CpuSampler | None" = None
+) -> bool:
     """The bar over the staff's work (not sign-in) in the steady state, from every request.
 
     Signing in costs one deliberate password hash (PBKDF2, about 0.5 s of CPU) once a
@@ -298,6 +333,20 @@ def report(prefix: Path, seconds: float, users: int, low: float, high: float) ->
         f" no time): achieved {len(steady) / window:.1f} = {len(steady) / window / bound:.0%}"
         " of what was offered"
     )
+    if cpu is not None:
+        # Server CPU per request in the steady state: the measure of efficiency that the
+        # other engineers' runs sharing the machine disturb least (they take cores, not
+        # milliseconds of ours), so A/B runs compare by it as well as by the rates.
+        at0, first_sample, at1, last_sample = cpu.between(signed_in, end)
+        server = sum(
+            last_sample[name] - first_sample[name] for name in ("gunicorn", "PostgreSQL", "Redis")
+        )
+        served = [t for t in timings if at0 <= t[3] < at1]
+        print(
+            f"server CPU in the steady state (gunicorn + PostgreSQL + Redis): {server:.0f} s"
+            f" over {at1 - at0:.0f} s = {server / (at1 - at0):.2f} cores;"
+            f" {1000 * server / max(len(served), 1):.0f} ms per request ({len(served)} requests)"
+        )
     print(summary("staff work, whole run", [t for t in timings if t[0] not in SIGN_IN], whole))
     print(summary("sign-in", sign_ins, whole))
     print(summary("all requests, whole run", timings, whole))
@@ -333,6 +382,11 @@ def main() -> int:
     parser.add_argument("--think", default="1,2", help="LOW,HIGH seconds between pages")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--label", default="", help="names this run's output files")
+    parser.add_argument(
+        "--without",
+        default="",
+        help="diagnostic: browsing tasks left out, e.g. work_queue,letter_preview (never the bar)",
+    )
     options = parser.parse_args()
     low, high = (float(x) for x in options.think.split(","))
     if options.threads and high >= lab.KEEP_ALIVE_SECONDS:
@@ -344,12 +398,13 @@ def main() -> int:
         FAULTS_DIR=str(lab.LAB_DIR),
         LOAD_THINK=f"{low},{high}",
         LOAD_USERS=str(options.users),
+        LOAD_WITHOUT=options.without,
     )
     lab.say(
         f"{options.workers} gunicorn workers × {options.threads} threads, keep-alive "
         f"{lab.KEEP_ALIVE_SECONDS} s; {options.users} browsing + {SUBMITTERS} submitting "
         f"users, {options.spawn_rate}/s sign-in ramp, {low:g}–{high:g} s between pages, "
-        f"{options.minutes:g} min"
+        f"{options.minutes:g} min" + (f"; WITHOUT {options.without}" if options.without else "")
     )
     load = os.getloadavg()
     lab.say(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -357,34 +412,36 @@ def main() -> int:
     with lab.gunicorn(PORT, log, env, workers=options.workers, threads=options.threads) as server:
         lab.wait_http(f"http://{lab.HOST}:{PORT}/healthz")
         before = cpu_snapshot(server.pid)
-        lab.run(
-            [
-                str(lab.VENV_BIN / "locust"),
-                "-f",
-                str(lab.ROOT / "bench" / "load_locustfile.py"),
-                "--headless",
-                "--host",
-                f"http://{lab.HOST}:{PORT}",
-                "-u",
-                str(options.users + SUBMITTERS),
-                "-r",
-                str(options.spawn_rate),
-                "-t",
-                f"{int(options.minutes * 60)}s",
-                "--stop-timeout",
-                "10",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-            ],
-            env=env,
-            check=False,
-            timeout=int(options.minutes * 60) + 300,
-        )
+        sampler = CpuSampler(server.pid)
+        with sampler:
+            lab.run(
+                [
+                    str(lab.VENV_BIN / "locust"),
+                    "-f",
+                    str(lab.ROOT / "bench" / "load_locustfile.py"),
+                    "--headless",
+                    "--host",
+                    f"http://{lab.HOST}:{PORT}",
+                    "-u",
+                    str(options.users + SUBMITTERS),
+                    "-r",
+                    str(options.spawn_rate),
+                    "-t",
+                    f"{int(options.minutes * 60)}s",
+                    "--stop-timeout",
+                    "10",
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                ],
+                env=env,
+                check=False,
+                timeout=int(options.minutes * 60) + 300,
+            )
         after = cpu_snapshot(server.pid)
     load = os.getloadavg()
     lab.say(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    held = report(prefix, options.minutes * 60, options.users, low, high)
+    held = report(prefix, options.users, low, high, sampler) and not options.without
     cpu_report(before, after)
     lab.redis_down()
     lab.pg_ctl("stop", check=False)
