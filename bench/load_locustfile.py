@@ -59,6 +59,7 @@ class _SignedIn(HttpUser):
         )
 
     def _post(self, path: str, data: dict, name: str):
+        """A form POST as the browser sends it; the caller marks it (catch_response)."""
         data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
         return self.client.post(
             path,
@@ -66,6 +67,7 @@ class _SignedIn(HttpUser):
             headers={"Referer": f"{self.host}{path}"},
             allow_redirects=False,
             name=name,
+            catch_response=True,
         )
 
 
@@ -127,15 +129,21 @@ class StaffSubmitting(_SignedIn):
         if not READY_IDS:
             return
         case_id = READY_IDS.pop()
+        # A ready case's submission redirects to its page; anything else (the form shown
+        # again with a refusal) is a failure of the run. Until issue 20's second pass the
+        # with-block lacked catch_response, so locust raised after every submit and the
+        # case page after it was never asked for.
         with self._post(
             f"/portal/staff/cases/{case_id}/submit/", {"delivery": "portal"}, "submit"
         ) as response:
-            pass
-        if response.status_code != 302:
-            return
-        page = self.client.get(f"/cases/{case_id}/", name="case page after submit")
-        if not re.search(r"Submitted|submitted", page.text):
-            page.failure("the case page does not show the submission")
+            if response.status_code != 302:
+                response.failure(f"submission not accepted: {response.status_code}")
+                return
+        with self.client.get(
+            f"/cases/{case_id}/", name="case page after submit", catch_response=True
+        ) as page:
+            if not re.search(r"Submitted|submitted", page.text):
+                page.failure("the case page does not show the submission")
 
 
 # A diagnostic run may leave pages out of the mix (load_run.py --without work_queue): what
