@@ -56,7 +56,8 @@ def lab_env(**extra: str) -> dict[str, str]:
 
 
 def say(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+    # UTC: django.setup() in this process sets TZ to the plan's zone halfway through a run.
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {text}", flush=True)
 
 
 def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -182,10 +183,30 @@ def stop(child: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
             child.wait(timeout=10)
 
 
+# gunicorn's --keep-alive, as bin/run and docker-compose.yml set it: an idle connection is
+# kept open longer than any client waits before reusing it (a load user's think time of a
+# few seconds; Caddy's pool of idle upstream connections, 2 minutes by default). With
+# gunicorn's default of 2 s, a client reusing a connection the server had just closed got
+# ConnectionResetError (issue 20). A gthread worker parks an idle connection in its
+# poller, not in a thread, so a long keep-alive costs a socket, not capacity.
+KEEP_ALIVE_SECONDS = 150
+
+
 def gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2, threads: int = 0):
-    """gunicorn on the lab port; `threads` > 0: threaded workers (gthread), as bin/run and
-    docker-compose start it."""
-    threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
+    """gunicorn on the lab port; `threads` > 0: threaded workers (gthread) with the
+    keep-alive of bin/run and docker-compose (a sync worker keeps no connection alive)."""
+    threaded = (
+        [
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            str(KEEP_ALIVE_SECONDS),
+        ]
+        if threads
+        else []
+    )
     return process(
         [
             str(VENV_BIN / "gunicorn"),

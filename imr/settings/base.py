@@ -100,7 +100,12 @@ DATABASE_URL = env_url(
     f"sqlite:///{VAR_DIR / 'imr.sqlite3'}",
     schemes=("postgres", "postgresql", "sqlite"),
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each gunicorn thread keeps its connection for a minute instead of connecting per request;
+# a kept connection is checked (a "SELECT 1") before the first query of a request, so one
+# PostgreSQL closed meanwhile (a restart, a failover) is replaced, not an error page.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -160,6 +165,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Idle sessions end after this many minutes without a user action (HIPAA automatic logoff).
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15, minimum=1)
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Sessions stay in the database (Django's default engine), not in the Redis cache: with
+# Redis down, staff keep working and submitting (tests/security/test_faults.py, ops/faults.py
+# redis-outage), and a session read from Redis would fail every page instead. The session
+# is one primary-key read per page; its write is at most one per user per 30 s (the idle
+# stamp, imr.middleware).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

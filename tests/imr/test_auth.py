@@ -1,9 +1,12 @@
-"""Login, lockout after repeated failures, and the idle-session timeout."""
+"""Login, lockout after repeated failures, the idle-session timeout, and sessions ending
+everywhere (sign-out, deactivation, a new password)."""
 
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,3 +101,56 @@ def test_background_refreshes_do_not_count_as_activity(client, coordinator):
         assert background.status_code == 200
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
         assert client.get(reverse("home")).status_code == 302
+
+
+def _copy_of(client) -> Client:
+    """A second browser holding the same session cookie (a stolen or copied cookie)."""
+    other = Client()
+    name = django_settings.SESSION_COOKIE_NAME
+    other.cookies[name] = client.cookies[name]
+    return other
+
+
+@pytest.mark.django_db
+def test_signing_out_ends_the_session_in_the_store(client, coordinator):
+    # Signing out deletes the session from the store, not only the browser's cookie, so a
+    # copy of the cookie is worth nothing afterwards (whatever SESSION_ENGINE keeps it in).
+    _login(client, "coordinator", PASSWORD)
+    copy = _copy_of(client)
+    assert copy.get(reverse("home")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    response = copy.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_an_idle_session_ends_for_every_copy_of_the_cookie(client, coordinator):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _login(client, "coordinator", PASSWORD)
+        copy = _copy_of(client)
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        assert client.get(reverse("home")).status_code == 302
+        assert copy.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deactivating_a_user_ends_their_sessions_everywhere(client, coordinator):
+    _login(client, "coordinator", PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
+    coordinator.is_active = False
+    coordinator.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_password_set_elsewhere_ends_the_other_sessions(client, coordinator):
+    _login(client, "coordinator", PASSWORD)
+    coordinator.set_password("another-long-passphrase-for-the-test-77")
+    coordinator.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ops.faultlab import KEEP_ALIVE_SECONDS
 from tests.support.plan_contacts import PLAN_CONTACTS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,3 +125,14 @@ def test_gunicorn_runs_threaded_workers(services):
     assert _option(command, "--worker-class") == ["gthread"]
     (threads,) = _option(command, "--threads")
     assert int(threads) >= 2
+
+
+def test_gunicorn_keeps_idle_connections_longer_than_its_clients_reuse_them(services):
+    # Issue 20: with gunicorn's default --keep-alive of 2 s, a client pausing about 2 s
+    # reused a connection the server was closing (ConnectionResetError). Behind the proxy
+    # the client is Caddy, whose idle upstream connections live 2 minutes by default (the
+    # Caddyfile sets no transport); bin/run and the load lab use the same value.
+    (keep_alive,) = _option(_command(services["web"]), "--keep-alive")
+    assert int(keep_alive) == KEEP_ALIVE_SECONDS > 120
+    assert "transport" not in (ROOT / "ops" / "Caddyfile").read_text()
+    assert f"--keep-alive {KEEP_ALIVE_SECONDS} " in (ROOT / "bin" / "run").read_text()

@@ -104,3 +104,32 @@ def test_the_synthetic_mailing_address_names_the_configured_plan():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Sample Care Plan, PO Box 0100, Exampletown, CA 90000"
+
+
+def test_production_keeps_checked_connections_database_sessions_and_cached_templates():
+    # Issue 20: each gunicorn thread reuses its PostgreSQL connection (checked before reuse,
+    # so one closed by a restart is replaced instead of failing a page); sessions stay in
+    # the database so that pages work with Redis down (test_faults.py); templates are
+    # compiled once per process (Django's cached loader, the default without DEBUG).
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.template import engines; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], s.SESSION_ENGINE, "
+        "type(engines['django'].engine.template_loaders[0]).__module__)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**clean, **PROD_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "60",
+        "True",
+        "django.contrib.sessions.backends.db",
+        "django.template.loaders.cached",
+    ]
