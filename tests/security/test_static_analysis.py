@@ -66,9 +66,16 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
         "parameter; nothing from a request reaches the SQL text.",
     ),
     ("imr/bulk.py", "B608"): (
-        4,
-        "Bulk INSERT … SELECT unnest(…) built from table and column names the callers take "
-        "from model _meta; every value is a bound array parameter.",
+        6,
+        "Bulk writes built from table and column names the callers take from model _meta "
+        "and the staging table's own generated name (rows_stage): INSERT … SELECT FROM the "
+        "stage, multi-row INSERT … VALUES and UPDATE … CASE with %s placeholders (the "
+        "portable path), UPDATE … FROM the stage; every value is a parameter or COPY data.",
+    ),
+    ("reviewers/turnaround.py", "B608"): (
+        1,
+        "UPDATE … FROM unnest() of the stored turnarounds: the review table's name from "
+        "_meta quoted by connection.ops; ids, hours and days are array parameters.",
     ),
 }
 
