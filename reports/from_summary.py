@@ -23,7 +23,7 @@ from reports.models import (
 )
 from reports.params import INDEPENDENT, ReportParams
 from reports.regulatory import Um5Cell, um5_figures
-from reports.summary import next_month
+from reports.summary import CMS_FIELDS, next_month
 from reviewers.models import Submission
 from timelines.calendar import plan_zone
 from timelines.models import ClockStatus
@@ -88,14 +88,7 @@ _SUMMED = (
     "um5_decision_on_time",
     "um5_notice_measured",
     "um5_notice_on_time",
-    "cms_decided",
-    "cms_approved",
-    "cms_denied",
-    "cms_approved_after_appeal",
-    "cms_extended",
-    "cms_approved_after_extension",
-    "cms_hours_sum",
-    "cms_hours_count",
+    *CMS_FIELDS,
 )
 _ROW_FIELDS = ("month", "review_type", "imro_id", "specialty", *_SUMMED)
 

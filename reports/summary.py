@@ -41,6 +41,18 @@ from reviewers.models import Submission
 from timelines.calendar import plan_zone
 from timelines.models import Clock, ClockStatus
 
+# The CMS-0057-F counts one summary row holds, in the order cms_summary_counts returns them.
+CMS_FIELDS = (
+    "cms_decided",
+    "cms_approved",
+    "cms_denied",
+    "cms_approved_after_appeal",
+    "cms_extended",
+    "cms_approved_after_extension",
+    "cms_hours_sum",
+    "cms_hours_count",
+)
+
 # (first day of the month of IMRO receipt, review type, IMRO id or None, specialty)
 Key = tuple[date, str, int | None, str]
 KEY_NAMES = ("k_month", "k_type", "k_imro", "k_specialty")
@@ -344,17 +356,7 @@ def _compute(submissions: QuerySet[Submission]) -> dict[Key, dict[str, object]]:
             um5_notice_on_time=row[7],
         )
     for row in cms_summary_counts(submissions.annotate(**key_annotations())):
-        names = (
-            "cms_decided",
-            "cms_approved",
-            "cms_denied",
-            "cms_approved_after_appeal",
-            "cms_extended",
-            "cms_approved_after_extension",
-            "cms_hours_sum",
-            "cms_hours_count",
-        )
-        figures = dict(zip(names, row[4:], strict=True))
+        figures = dict(zip(CMS_FIELDS, row[4:], strict=True))
         figures["cms_hours_sum"] = figures["cms_hours_sum"] or 0.0
         computed[_key(row)].update(figures)
     return computed
