@@ -25,7 +25,7 @@ from reviewers.models import Imro, Specialist, Specialty
 from tests.support.cases import approve, open_case
 from tests.support.factories import MemberFactory, PractitionerFactory
 from tests.support.files import use_private_storage
-from tests.support.personas import make_user
+from tests.support.personas import client_for, make_user
 
 LA = ZoneInfo("America/Los_Angeles")
 # PHI that must never reach the portal: each is searched for in portal responses.
@@ -174,6 +174,23 @@ def submitted(case: Case, specialist: Specialist, actor, delivery: str = "portal
     case_submit(case=case, actor=actor, delivery=delivery)
     case.refresh_from_db()
     return case
+
+
+def asked_reminded_and_downloaded(case: Case, *, coordinator, reviewer, frozen_now) -> None:
+    """The reviewer asks for labs (3 Mar 11:00), the coordinator logs an e-mail reminder
+    dated the day before, and the reviewer downloads the packet (3 Mar 12:00)."""
+    frozen_now.move_to(local(2026, 3, 3, 11, 0))
+    services.information_request_ask(case=case, actor=reviewer, question="Labs?")
+    services.contact_log_add(
+        case=case,
+        actor=coordinator,
+        at=local(2026, 3, 2, 15, 0),
+        channel="email",
+        with_whom="Reviewer's office",
+        summary="Sent a reminder.",
+    )
+    frozen_now.move_to(local(2026, 3, 3, 12, 0))
+    client_for(reviewer).get(f"/portal/cases/{case.pk}/packet.pdf")
 
 
 def determination_file(text: str = "Written determination: overturn.") -> SimpleUploadedFile:

@@ -13,7 +13,7 @@ from cases.selectors.page import HISTORY_SHOWN
 from cases.services import received_at_plan_change
 from reviewers import services
 from reviewers.selectors import reviewer_panel_for_case
-from tests.reviewers.conftest import local, make_case, submitted
+from tests.reviewers.conftest import asked_reminded_and_downloaded, make_case, submitted
 from tests.support.personas import client_for
 
 
@@ -25,18 +25,9 @@ def _panel_kinds(html: str) -> list[str]:
 
 def _worked_case(coordinator, cmo, reviewer, specialist, frozen_now):
     case = submitted(make_case(owner=coordinator), specialist, coordinator)
-    frozen_now.move_to(local(2026, 3, 3, 11, 0))
-    services.information_request_ask(case=case, actor=reviewer, question="Labs?")
-    services.contact_log_add(
-        case=case,
-        actor=coordinator,
-        at=local(2026, 3, 2, 15, 0),
-        channel="email",
-        with_whom="Reviewer's office",
-        summary="Sent a reminder.",
+    asked_reminded_and_downloaded(
+        case, coordinator=coordinator, reviewer=reviewer, frozen_now=frozen_now
     )
-    frozen_now.move_to(local(2026, 3, 3, 12, 0))
-    client_for(reviewer).get(f"/portal/cases/{case.pk}/packet.pdf")
     received_at_plan_change(
         case=case,
         new_value=case.received_at_plan - timedelta(hours=2),

@@ -7,7 +7,7 @@ from imr.errors import Refused
 from reviewers import services
 from reviewers.models import ContactLogEntry
 from reviewers.selectors import reviewer_panel_for_case
-from tests.reviewers.conftest import local, make_case, submitted
+from tests.reviewers.conftest import asked_reminded_and_downloaded, local, make_case, submitted
 from tests.support.personas import client_for
 
 
@@ -53,18 +53,9 @@ def test_the_panel_shows_contacts_and_portal_events_in_order(
     coordinator, reviewer, specialist_a, frozen_now
 ):
     case = submitted(make_case(owner=coordinator), specialist_a, coordinator)
-    frozen_now.move_to(local(2026, 3, 3, 11, 0))
-    services.information_request_ask(case=case, actor=reviewer, question="Labs?")
-    services.contact_log_add(
-        case=case,
-        actor=coordinator,
-        at=local(2026, 3, 2, 15, 0),
-        channel="email",
-        with_whom="Reviewer's office",
-        summary="Sent a reminder.",
+    asked_reminded_and_downloaded(
+        case, coordinator=coordinator, reviewer=reviewer, frozen_now=frozen_now
     )
-    frozen_now.move_to(local(2026, 3, 3, 12, 0))
-    client_for(reviewer).get(f"/portal/cases/{case.pk}/packet.pdf")
 
     timeline = reviewer_panel_for_case(case).timeline
 
